@@ -1,0 +1,103 @@
+/* SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause) */
+/* Every map the programs share. Sizes are tuned for a recording session,
+ * not for a whole host: the scope is one process tree. */
+#ifndef PARE_MAPS_BPF_H
+#define PARE_MAPS_BPF_H
+
+#include "pare_events.h"
+
+/* Record scratch: a record is built here, then copied to the ring buffer with
+ * bpf_ringbuf_output() at its real length (variable-length records). 32 KiB is
+ * the per-CPU value limit and leaves room for the masked offsets the verifier needs. */
+#define REC_BUF_SIZE 32768
+#define REC_OFF_MASK 0x3fff   /* string offsets stay below 16 KiB */
+#define STR_LEN_MASK 0xfff    /* a copied string is at most 4095 bytes + NUL fits */
+
+/* Path walk scratch: components are written backwards into the first half. */
+#define WALK_HALF 4096
+#define WALK_BUF_SIZE (2 * WALK_HALF)
+
+struct rec_buf { char data[REC_BUF_SIZE]; };
+struct walk_buf { char data[WALK_BUF_SIZE]; };
+
+/* Syscall arguments saved at sys_enter for the matching sys_exit, per thread. */
+struct pending_call {
+	__u64 path;   /* user pointer to the path argument */
+	__u64 aux;    /* flags / mode / open_how pointer */
+	__u32 id;     /* syscall number */
+	__s32 dirfd;
+	__u32 at_flags; /* AT_* flags of the *at syscalls */
+	__u32 _pad;
+};
+
+/* Dedup key: a (scope, object, name, kind) already reported is not walked again. */
+struct dedup_key {
+	__u64 scope;  /* task's fs->root dentry: the same inode under another root is another path */
+	__u64 obj;    /* inode number, or base dir dentry for name-only records */
+	__u64 hash;   /* FNV-1a of the requested path (0 when there is none) */
+	__u32 dev;
+	__u32 kind;   /* event type | access class << 8 | errno << 16 */
+};
+
+struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(max_entries, 65536);
+	__type(key, __u32);   /* tgid */
+	__type(value, __u32); /* reserved for a scope id */
+} traced SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(max_entries, 16384);
+	__type(key, __u32);   /* tid */
+	__type(value, struct pending_call);
+} pending SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_LRU_HASH);
+	__uint(max_entries, 131072);
+	__type(key, struct dedup_key);
+	__type(value, __u8);
+} seen SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_RINGBUF);
+	__uint(max_entries, 16 * 1024 * 1024);
+} events SEC(".maps");
+
+/* Per-CPU drop counters indexed by event type; index 0 counts syscalls whose
+ * arguments could not be saved (pending table full). Userspace sums the CPUs. */
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__uint(max_entries, PARE_EV_MAX);
+	__type(key, __u32);
+	__type(value, __u64);
+} drops SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__uint(max_entries, 1);
+	__type(key, __u32);
+	__type(value, struct rec_buf);
+} rec_scratch SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__uint(max_entries, 1);
+	__type(key, __u32);
+	__type(value, struct walk_buf);
+} walk_scratch SEC(".maps");
+
+static __always_inline void count_drop(__u32 type)
+{
+	__u64 *n = bpf_map_lookup_elem(&drops, &type);
+	if (n)
+		__sync_fetch_and_add(n, 1);
+}
+
+static __always_inline int is_traced(__u32 tgid)
+{
+	return bpf_map_lookup_elem(&traced, &tgid) != 0;
+}
+
+#endif

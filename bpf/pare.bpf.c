@@ -1,0 +1,390 @@
+// SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
+/*
+ * pare's probes. Everything hangs off five attach points that work on the
+ * target kernels (tracepoints / tp_btf only; no kprobes, fentry or LSM):
+ *   sys_enter / sys_exit        file syscalls of traced tasks (one program each,
+ *                               dispatch on the syscall number)
+ *   sched_process_exec          what was executed, resolved, with #! interpreter
+ *   sched_process_fork / _exit  keep the traced process tree up to date
+ * Cost discipline: unknown syscall numbers return before any map lookup;
+ * untraced tgids return after one hash lookup; a repeated (object, name, kind)
+ * returns after the dedup lookup, before any path walk.
+ */
+#include "vmlinux.h"
+#include <bpf/bpf_helpers.h>
+#include <bpf/bpf_tracing.h>
+#include <bpf/bpf_core_read.h>
+
+#include "pare_events.h"
+#include "maps.bpf.h"
+#include "path_walk.bpf.h"
+#include "record.bpf.h"
+#include "syscalls.bpf.h"
+
+char LICENSE[] SEC("license") = "Dual BSD/GPL";
+
+static __always_inline struct file *fd_file(struct task_struct *task, int fd)
+{
+	if (fd < 0)
+		return 0;
+	struct fdtable *fdt = BPF_CORE_READ(task, files, fdt);
+	if (!fdt || (unsigned int)fd >= BPF_CORE_READ(fdt, max_fds))
+		return 0;
+	struct file **fds = BPF_CORE_READ(fdt, fd);
+	struct file *f = 0;
+	bpf_probe_read_kernel(&f, sizeof(f), &fds[fd]);
+	return f;
+}
+
+static __always_inline __u64 task_scope(struct task_struct *task)
+{
+	return (__u64)BPF_CORE_READ(task, fs, root.dentry);
+}
+
+/* The directory a relative path is looked up from: dirfd's file, or the cwd. */
+static __always_inline void base_dir(struct task_struct *task, int dirfd, struct vfsmount **mnt,
+				     struct dentry **dentry)
+{
+	if (dirfd == AT_FDCWD) {
+		*mnt = BPF_CORE_READ(task, fs, pwd.mnt);
+		*dentry = BPF_CORE_READ(task, fs, pwd.dentry);
+		return;
+	}
+	struct file *f = fd_file(task, dirfd);
+	*mnt = f ? BPF_CORE_READ(f, f_path.mnt) : 0;
+	*dentry = f ? BPF_CORE_READ(f, f_path.dentry) : 0;
+}
+
+static __always_inline int raw_is_relative(struct record *r)
+{
+	if (!r->ev->str_len[PARE_S_RAW])
+		return 1; /* AT_EMPTY_PATH: the object is the dirfd itself */
+	return r->buf[sizeof(struct pare_event)] != '/';
+}
+
+/* Read RAW into the record and hash it; returns the hash, 0 if RAW is absent. */
+static __always_inline __u64 record_raw(struct record *r, __u64 uptr)
+{
+	record_user_str(r, PARE_S_RAW, (const char *)uptr);
+	__u32 n = r->ev->str_len[PARE_S_RAW];
+	return n ? hash_slot(r, sizeof(struct pare_event), n) : 0;
+}
+
+static __always_inline __u32 access_class(__u64 open_flags)
+{
+	return (open_flags & O_ACCMODE) | (open_flags & O_CREAT ? 4 : 0) |
+	       (open_flags & O_TRUNC ? 8 : 0);
+}
+
+/* ---- sys_enter: filter, then save the arguments for sys_exit ---------------- */
+
+static __always_inline void on_mmap(struct pt_regs *regs)
+{
+	if (!(SYS_ARG3(regs) & PROT_EXEC) || (SYS_ARG4(regs) & MAP_ANONYMOUS))
+		return;
+	struct task_struct *task = bpf_get_current_task_btf();
+	struct file *f = fd_file(task, (int)SYS_ARG5(regs));
+	if (!f)
+		return;
+	struct dentry *dentry = BPF_CORE_READ(f, f_path.dentry);
+	struct dedup_key key = {
+		.scope = task_scope(task),
+		.obj = BPF_CORE_READ(f, f_inode, i_ino),
+		.hash = (__u64)dentry, /* hard links are separate names */
+		.dev = BPF_CORE_READ(f, f_inode, i_sb, s_dev),
+		.kind = PARE_EV_MMAP_EXEC,
+	};
+	if (dedup_seen(&key))
+		return;
+	struct record r;
+	if (record_begin(&r, PARE_EV_MMAP_EXEC, NR_mmap)) {
+		bpf_map_delete_elem(&seen, &key);
+		return;
+	}
+	r.ev->aux = SYS_ARG3(regs);
+	r.ev->ino = key.obj;
+	r.ev->dev = key.dev;
+	r.ev->ret = (int)SYS_ARG5(regs);
+	record_path(&r, PARE_S_PATH, BPF_CORE_READ(f, f_path.mnt), dentry);
+	record_submit(&r, &key);
+}
+
+static __always_inline void on_io_uring(void)
+{
+	struct dedup_key key = { .scope = bpf_get_current_pid_tgid() >> 32, .kind = PARE_EV_BLIND };
+	if (dedup_seen(&key))
+		return;
+	struct record r;
+	if (record_begin(&r, PARE_EV_BLIND, NR_io_uring_setup))
+		return;
+	r.ev->aux = PARE_BLIND_IO_URING;
+	record_submit(&r, &key);
+}
+
+SEC("tp_btf/sys_enter")
+int BPF_PROG(pare_sys_enter, struct pt_regs *regs, long id)
+{
+	if (!is_interesting(id))
+		return 0;
+	__u64 pid_tgid = bpf_get_current_pid_tgid();
+	if (!is_traced(pid_tgid >> 32))
+		return 0;
+	if (id == NR_mmap) {
+		on_mmap(regs);
+		return 0;
+	}
+	if (id == NR_io_uring_setup) {
+		on_io_uring();
+		return 0;
+	}
+
+	struct pending_call call = { .id = id, .dirfd = AT_FDCWD };
+	switch (id) {
+	case NR_open:
+		call.path = SYS_ARG1(regs);
+		call.aux = SYS_ARG2(regs);
+		break;
+	case NR_creat:
+		call.path = SYS_ARG1(regs);
+		call.aux = O_CREAT | O_WRONLY | O_TRUNC;
+		break;
+	case NR_openat:
+		call.dirfd = SYS_ARG1(regs);
+		call.path = SYS_ARG2(regs);
+		call.aux = SYS_ARG3(regs);
+		break;
+	case NR_openat2: /* aux = struct open_how *, read at exit */
+		call.dirfd = SYS_ARG1(regs);
+		call.path = SYS_ARG2(regs);
+		call.aux = SYS_ARG3(regs);
+		break;
+	case NR_execve:
+	case NR_stat:
+	case NR_chdir:
+		call.path = SYS_ARG1(regs);
+		break;
+	case NR_lstat:
+	case NR_readlink:
+		call.path = SYS_ARG1(regs);
+		call.at_flags = AT_SYMLINK_NOFOLLOW;
+		break;
+	case NR_access:
+		call.path = SYS_ARG1(regs);
+		call.aux = SYS_ARG2(regs);
+		break;
+	case NR_execveat:
+		call.dirfd = SYS_ARG1(regs);
+		call.path = SYS_ARG2(regs);
+		call.at_flags = SYS_ARG5(regs);
+		break;
+	case NR_newfstatat:
+	case NR_faccessat2:
+		call.dirfd = SYS_ARG1(regs);
+		call.path = SYS_ARG2(regs);
+		call.at_flags = SYS_ARG4(regs);
+		call.aux = id == NR_faccessat2 ? SYS_ARG3(regs) : 0;
+		break;
+	case NR_statx:
+		call.dirfd = SYS_ARG1(regs);
+		call.path = SYS_ARG2(regs);
+		call.at_flags = SYS_ARG3(regs);
+		break;
+	case NR_faccessat:
+		call.dirfd = SYS_ARG1(regs);
+		call.path = SYS_ARG2(regs);
+		call.aux = SYS_ARG3(regs);
+		break;
+	case NR_readlinkat:
+		call.dirfd = SYS_ARG1(regs);
+		call.path = SYS_ARG2(regs);
+		call.at_flags = AT_SYMLINK_NOFOLLOW;
+		break;
+	default:
+		return 0;
+	}
+	__u32 tid = (__u32)pid_tgid;
+	if (bpf_map_update_elem(&pending, &tid, &call, BPF_ANY))
+		count_drop(PARE_EV_NONE);
+	return 0;
+}
+
+/* ---- sys_exit: resolve and report ------------------------------------------ */
+
+static __always_inline void on_open_ok(struct pending_call *call, long fd)
+{
+	struct task_struct *task = bpf_get_current_task_btf();
+	struct file *f = fd_file(task, (int)fd);
+	if (!f)
+		return;
+	__u64 flags = call->aux;
+	if (call->id == NR_openat2) {
+		flags = 0;
+		bpf_probe_read_user(&flags, sizeof(flags), (void *)call->aux);
+	}
+	struct record r;
+	if (record_begin(&r, PARE_EV_OPEN, call->id))
+		return;
+	struct dedup_key key = {
+		.scope = task_scope(task),
+		.obj = BPF_CORE_READ(f, f_inode, i_ino),
+		.hash = record_raw(&r, call->path),
+		.dev = BPF_CORE_READ(f, f_inode, i_sb, s_dev),
+		.kind = PARE_EV_OPEN | access_class(flags) << 8,
+	};
+	if (dedup_seen(&key))
+		return;
+	r.ev->ret = fd;
+	r.ev->dirfd = call->dirfd;
+	r.ev->aux = flags;
+	r.ev->ino = key.obj;
+	r.ev->dev = key.dev;
+	if (flags & O_NOFOLLOW)
+		r.ev->flags |= PARE_F_NOFOLLOW;
+	record_path(&r, PARE_S_PATH, BPF_CORE_READ(f, f_path.mnt), BPF_CORE_READ(f, f_path.dentry));
+	if (raw_is_relative(&r)) {
+		struct vfsmount *mnt;
+		struct dentry *dentry;
+		base_dir(task, call->dirfd, &mnt, &dentry);
+		record_path(&r, PARE_S_BASE, mnt, dentry);
+	}
+	record_submit(&r, &key);
+}
+
+/* Records that carry a name, not an object: failed opens and execs, and every
+ * stat/access/readlink/chdir. Userspace resolves RAW against BASE. */
+static __always_inline void on_lookup(struct pending_call *call, long ret, __u8 type)
+{
+	struct task_struct *task = bpf_get_current_task_btf();
+	struct record r;
+	if (record_begin(&r, type, call->id))
+		return;
+	__u64 hash = record_raw(&r, call->path);
+	if (!r.ev->str_len[PARE_S_RAW] && !(call->at_flags & AT_EMPTY_PATH))
+		return; /* unreadable path pointer: EFAULT, nothing to name */
+	if (r.ev->str_len[PARE_S_RAW] == 1 && (call->at_flags & AT_EMPTY_PATH) &&
+	    type != PARE_EV_EXEC_FAIL)
+		return; /* fstat-style call on an fd already reported when it was opened */
+	struct vfsmount *mnt = 0;
+	struct dentry *dentry = 0;
+	int relative = raw_is_relative(&r);
+	if (relative)
+		base_dir(task, call->dirfd, &mnt, &dentry);
+	__u32 err = ret < 0 ? (__u32)(-ret) : 0;
+	struct dedup_key key = {
+		.scope = task_scope(task),
+		.obj = (__u64)dentry,
+		.hash = hash,
+		.kind = type | (call->at_flags & AT_SYMLINK_NOFOLLOW ? 0x80 : 0) | (err & 0xffff) << 16,
+	};
+	if (dedup_seen(&key))
+		return;
+	r.ev->ret = ret;
+	r.ev->dirfd = call->dirfd;
+	r.ev->aux = call->aux;
+	if (call->at_flags & AT_SYMLINK_NOFOLLOW)
+		r.ev->flags |= PARE_F_NOFOLLOW;
+	if (call->at_flags & AT_EMPTY_PATH)
+		r.ev->flags |= PARE_F_EMPTY_PATH;
+	if (relative)
+		record_path(&r, PARE_S_BASE, mnt, dentry);
+	record_submit(&r, &key);
+}
+
+SEC("tp_btf/sys_exit")
+int BPF_PROG(pare_sys_exit, struct pt_regs *regs, long ret)
+{
+	if (!is_interesting(SYS_ID(regs)))
+		return 0;
+	__u32 tid = (__u32)bpf_get_current_pid_tgid();
+	struct pending_call *saved = bpf_map_lookup_elem(&pending, &tid);
+	if (!saved)
+		return 0;
+	struct pending_call call = *saved;
+	bpf_map_delete_elem(&pending, &tid);
+
+	switch (call_class(call.id)) {
+	case CALL_OPEN:
+		if (ret >= 0)
+			on_open_ok(&call, ret);
+		else
+			on_lookup(&call, ret, PARE_EV_OPEN_FAIL);
+		break;
+	case CALL_EXEC:
+		/* Success is reported by sched_process_exec; the old mm is gone here. */
+		if (ret < 0)
+			on_lookup(&call, ret, PARE_EV_EXEC_FAIL);
+		break;
+	default:
+		on_lookup(&call, ret, ret < 0 ? PARE_EV_CHECK_FAIL : PARE_EV_CHECK);
+	}
+	return 0;
+}
+
+/* ---- process tree ------------------------------------------------------------ */
+
+SEC("tp_btf/sched_process_exec")
+int BPF_PROG(pare_exec, struct task_struct *task, pid_t old_pid, struct linux_binprm *bprm)
+{
+	if (!is_traced(bpf_get_current_pid_tgid() >> 32))
+		return 0;
+	struct record r;
+	if (record_begin(&r, PARE_EV_EXEC, 0))
+		return 0;
+	const char *filename = BPF_CORE_READ(bprm, filename);
+	const char *interp = BPF_CORE_READ(bprm, interp);
+	struct file *file = BPF_CORE_READ(bprm, file);
+	r.ev->ino = BPF_CORE_READ(file, f_inode, i_ino);
+	r.ev->dev = BPF_CORE_READ(file, f_inode, i_sb, s_dev);
+	record_kernel_str(&r, PARE_S_RAW, filename);
+	record_path(&r, PARE_S_PATH, BPF_CORE_READ(file, f_path.mnt), BPF_CORE_READ(file, f_path.dentry));
+	if (raw_is_relative(&r))
+		record_path(&r, PARE_S_BASE, BPF_CORE_READ(task, fs, pwd.mnt),
+			    BPF_CORE_READ(task, fs, pwd.dentry));
+	/* bprm->interp differs from bprm->filename only when a #! script was run. */
+	if (interp && interp != filename)
+		record_kernel_str(&r, PARE_S_INTERP, interp);
+	/* Exec records are never deduplicated: each one is a process the user ran. */
+	record_submit(&r, 0);
+	return 0;
+}
+
+SEC("tp_btf/sched_process_fork")
+int BPF_PROG(pare_fork, struct task_struct *parent, struct task_struct *child)
+{
+	__u32 ptgid = BPF_CORE_READ(parent, tgid);
+	if (!is_traced(ptgid))
+		return 0;
+	__u32 ctgid = BPF_CORE_READ(child, tgid);
+	if (ctgid == ptgid)
+		return 0; /* a new thread: its tgid is already traced */
+	__u32 zero = 0;
+	bpf_map_update_elem(&traced, &ctgid, &zero, BPF_ANY);
+	struct record r;
+	if (record_begin(&r, PARE_EV_FORK, 0))
+		return 0;
+	r.ev->tgid = ctgid;
+	r.ev->pid = BPF_CORE_READ(child, pid);
+	r.ev->ppid = ptgid;
+	record_submit(&r, 0);
+	return 0;
+}
+
+SEC("tp_btf/sched_process_exit")
+int BPF_PROG(pare_exit, struct task_struct *task)
+{
+	__u64 pid_tgid = bpf_get_current_pid_tgid();
+	__u32 tgid = pid_tgid >> 32, tid = (__u32)pid_tgid;
+	if (!is_traced(tgid))
+		return 0;
+	bpf_map_delete_elem(&pending, &tid);
+	/* signal->live is decremented before this tracepoint: 0 means last thread. */
+	if (BPF_CORE_READ(task, signal, live.counter) != 0)
+		return 0;
+	bpf_map_delete_elem(&traced, &tgid);
+	struct record r;
+	if (record_begin(&r, PARE_EV_EXIT, 0))
+		return 0;
+	r.ev->ret = BPF_CORE_READ(task, exit_code);
+	record_submit(&r, 0);
+	return 0;
+}

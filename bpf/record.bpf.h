@@ -1,0 +1,145 @@
+/* SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause) */
+/*
+ * Building one variable-length record: the fixed struct pare_event, then the
+ * strings in slot order. The record is assembled in a per-CPU scratch buffer and
+ * copied to the ring buffer at its real size, so a 20-byte path costs 20 bytes
+ * of ring, not 16 KiB.
+ */
+#ifndef PARE_RECORD_BPF_H
+#define PARE_RECORD_BPF_H
+
+#include "path_walk.bpf.h"
+
+struct record {
+	char *buf;              /* scratch; struct pare_event at offset 0 */
+	struct pare_event *ev;
+	__u32 off;              /* next string goes here */
+};
+
+static __always_inline int record_begin(struct record *r, __u8 type, __u32 syscall)
+{
+	__u32 zero = 0;
+	struct rec_buf *rb = bpf_map_lookup_elem(&rec_scratch, &zero);
+	if (!rb)
+		return -1;
+	r->buf = rb->data;
+	r->ev = (struct pare_event *)rb->data;
+	r->off = sizeof(struct pare_event);
+	__builtin_memset(r->ev, 0, sizeof(struct pare_event));
+	__u64 pid_tgid = bpf_get_current_pid_tgid();
+	r->ev->type = type;
+	r->ev->syscall = syscall;
+	r->ev->tgid = pid_tgid >> 32;
+	r->ev->pid = (__u32)pid_tgid;
+	r->ev->ts_ns = bpf_ktime_get_ns();
+	bpf_get_current_comm(r->ev->comm, sizeof(r->ev->comm));
+	return 0;
+}
+
+/* Slots must be filled in increasing order: each call appends at r->off. */
+static __always_inline void record_user_str(struct record *r, int slot, const char *uptr)
+{
+	if (r->off > REC_OFF_MASK - PARE_STR_MAX)
+		return;
+	long n = bpf_probe_read_user_str(&r->buf[r->off & REC_OFF_MASK], PARE_STR_MAX, uptr);
+	if (n <= 0)
+		return;
+	if (n >= PARE_STR_MAX)
+		r->ev->flags |= PARE_F_RAW_TRUNCATED;
+	r->ev->str_len[slot & (PARE_NSTR - 1)] = n;
+	r->off += (__u32)n; /* n <= PARE_STR_MAX: the mask at each use keeps the verifier happy */
+}
+
+static __always_inline void record_kernel_str(struct record *r, int slot, const char *kptr)
+{
+	if (r->off > REC_OFF_MASK - PARE_STR_MAX)
+		return;
+	long n = bpf_probe_read_kernel_str(&r->buf[r->off & REC_OFF_MASK], PARE_STR_MAX, kptr);
+	if (n <= 0)
+		return;
+	if (n >= PARE_STR_MAX)
+		r->ev->flags |= PARE_F_RAW_TRUNCATED;
+	r->ev->str_len[slot & (PARE_NSTR - 1)] = n;
+	r->off += (__u32)n;
+}
+
+/* Resolve a kernel struct path into `slot`; flags land in the PATH or BASE bits. */
+static __always_inline void record_path(struct record *r, int slot, struct vfsmount *mnt,
+					struct dentry *dentry)
+{
+	if (r->off > REC_OFF_MASK - PARE_STR_MAX || !mnt || !dentry)
+		return;
+	__u32 state = 0;
+	__u32 n = walk_path_into(r->buf, r->off, mnt, dentry, &state);
+	if (state & WALK_TRUNCATED)
+		r->ev->flags |= slot == PARE_S_BASE ? PARE_F_BASE_TRUNCATED : PARE_F_PATH_TRUNCATED;
+	if (state & WALK_DETACHED)
+		r->ev->flags |= slot == PARE_S_BASE ? PARE_F_BASE_DETACHED : PARE_F_PATH_DETACHED;
+	if (!n)
+		return;
+	r->ev->str_len[slot & (PARE_NSTR - 1)] = n;
+	r->off += n & STR_LEN_MASK;
+}
+
+/* Copy the record to the ring buffer. On failure the drop is counted per type
+ * and the dedup entry (if any) is removed, so a later hit is reported again
+ * instead of being suppressed forever. */
+static __always_inline void record_submit(struct record *r, struct dedup_key *key)
+{
+	__u32 size = r->off;
+	if (size > REC_BUF_SIZE - 1)
+		size = REC_BUF_SIZE - 1;
+	r->ev->size = size;
+	if (bpf_ringbuf_output(&events, r->buf, size, 0)) {
+		count_drop(r->ev->type);
+		if (key)
+			bpf_map_delete_elem(&seen, key);
+	}
+}
+
+/* FNV-1a over the first `len` bytes of a string in the record scratch, 8 bytes
+ * a step (bpf_loop keeps the verifier cost flat for any length). */
+struct hash_ctx {
+	__u32 off;
+	__u32 len;
+	__u64 h;
+};
+
+static long hash_step(__u32 i, void *data)
+{
+	struct hash_ctx *c = data;
+	__u32 zero = 0;
+	struct rec_buf *rb = bpf_map_lookup_elem(&rec_scratch, &zero);
+	if (!rb)
+		return 1;
+	__u32 at = i * 8;
+	if (at >= c->len)
+		return 1;
+	__u64 word = 0;
+	bpf_probe_read_kernel(&word, 8, &rb->data[(c->off + at) & REC_OFF_MASK]);
+	__u32 left = c->len - at;
+	if (left < 8)
+		word &= (1ULL << (left * 8)) - 1;
+	c->h ^= word;
+	c->h *= 0x100000001b3ULL;
+	return 0;
+}
+
+static __always_inline __u64 hash_slot(struct record *r, __u32 slot_off, __u32 len)
+{
+	struct hash_ctx c = { .off = slot_off, .len = len, .h = 0xcbf29ce484222325ULL };
+	bpf_loop((PARE_STR_MAX + 7) / 8, hash_step, &c, 0);
+	return c.h ^ len;
+}
+
+/* 1 if the key was already seen (skip the record); otherwise marks it seen. */
+static __always_inline int dedup_seen(struct dedup_key *key)
+{
+	if (bpf_map_lookup_elem(&seen, key))
+		return 1;
+	__u8 one = 1;
+	bpf_map_update_elem(&seen, key, &one, BPF_ANY);
+	return 0;
+}
+
+#endif

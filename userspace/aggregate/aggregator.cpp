@@ -1,0 +1,112 @@
+#include "aggregate/aggregator.h"
+
+#include <fcntl.h>
+
+#include "decode/event_json.h"
+
+namespace pare {
+
+namespace {
+
+void touch(Use& use, const Event& ev, const std::set<std::string>& kinds) {
+  if (use.count++ == 0) use.first = {ev.tgid, ev.comm};
+  use.kinds.insert(kinds.begin(), kinds.end());
+}
+
+constexpr uint32_t kTruncatedFlags = PARE_F_PATH_TRUNCATED | PARE_F_BASE_TRUNCATED | PARE_F_RAW_TRUNCATED;
+
+}  // namespace
+
+std::set<std::string> Aggregator::open_kinds(uint64_t flags) {
+  std::set<std::string> kinds;
+  int acc = static_cast<int>(flags & O_ACCMODE);
+  if (acc == O_RDONLY || acc == O_RDWR) kinds.insert("read");
+  if (acc == O_WRONLY || acc == O_RDWR || (flags & O_TRUNC)) kinds.insert("write");
+  if (flags & O_CREAT) kinds.insert("create");
+  return kinds;
+}
+
+void Aggregator::add_object(const Event& ev, const std::set<std::string>& kinds) {
+  if (!ev.path) return;
+  if (ev.has(PARE_F_PATH_DETACHED)) {
+    touch(obs_.unbacked[*ev.path], ev, kinds);
+    return;
+  }
+  touch(obs_.objects[*ev.path], ev, kinds);
+}
+
+void Aggregator::add_name(const Event& ev, const std::string& raw, const std::set<std::string>& kinds,
+                          bool follow) {
+  NameKey key;
+  key.raw = raw;
+  bool relative = raw.empty() || raw[0] != '/';
+  if (relative) {
+    // A relative name with no usable base cannot be placed: count it, do not guess.
+    if (!ev.base || ev.has(PARE_F_BASE_DETACHED)) {
+      ++obs_.truncated;
+      return;
+    }
+    key.base = *ev.base;
+  } else {
+    key.base = "/";
+  }
+  key.follow_final = follow;
+  key.err = ev.ret < 0 ? -ev.ret : 0;
+  touch(obs_.names[key], ev, kinds);
+}
+
+void Aggregator::add(const Event& ev) {
+  ++obs_.records;
+  if (ev.flags & kTruncatedFlags) ++obs_.truncated;
+  bool follow = !ev.has(PARE_F_NOFOLLOW);
+  switch (ev.type) {
+    case EventType::kOpen: {
+      auto kinds = open_kinds(ev.aux);
+      add_object(ev, kinds);
+      if (ev.raw && !ev.has(PARE_F_EMPTY_PATH)) add_name(ev, *ev.raw, kinds, follow);
+      break;
+    }
+    case EventType::kOpenFail:
+      if (ev.raw) add_name(ev, *ev.raw, open_kinds(ev.aux), follow);
+      break;
+    case EventType::kMmapExec:
+      add_object(ev, {"mapped-exec"});
+      break;
+    case EventType::kCheck:
+    case EventType::kCheckFail:
+      if (ev.raw) add_name(ev, *ev.raw, {"checked"}, follow);
+      break;
+    case EventType::kExecFail:
+      if (ev.raw) add_name(ev, *ev.raw, {"exec"}, true);
+      break;
+    case EventType::kExec: {
+      bool script = ev.interp.has_value();
+      add_object(ev, script ? std::set<std::string>{"exec", "interpreter"} : std::set<std::string>{"exec"});
+      // The requested name: for a script it is the script itself; for a plain
+      // binary it carries the symlink chain (/usr/bin/python3 -> python3.11).
+      // fexecve/execveat(AT_EMPTY_PATH) name /dev/fd/N: the object says it all.
+      if (ev.raw && ev.raw->rfind("/dev/fd/", 0) != 0)
+        add_name(ev, *ev.raw, script ? std::set<std::string>{"script"} : std::set<std::string>{"exec"}, true);
+      if (script) add_name(ev, *ev.interp, {"interpreter"}, true);
+      if (ev.path && !ev.has(PARE_F_PATH_DETACHED)) {
+        auto& p = obs_.processes[*ev.path];
+        if (p.execs++ == 0) p.first = {ev.tgid, ev.comm};
+        if (script && ev.raw) p.scripts.insert(*ev.raw);
+      }
+      break;
+    }
+    case EventType::kFork:
+      ++obs_.forks;
+      break;
+    case EventType::kExit:
+      ++obs_.exits;
+      break;
+    case EventType::kBlind:
+      if (ev.aux == PARE_BLIND_IO_URING)
+        obs_.blind_spots.insert("io_uring: opens submitted through io_uring bypass syscall tracepoints (first: pid " +
+                                std::to_string(ev.tgid) + " " + ev.comm + ")");
+      break;
+  }
+}
+
+}  // namespace pare

@@ -1,0 +1,135 @@
+#include "manifest/trace_to_manifest.h"
+
+#include <sys/stat.h>
+
+#include "decode/event_json.h"
+#include "resolve/elf_interp.h"
+#include "resolve/symlink_chain.h"
+
+namespace pare {
+
+namespace {
+
+std::string file_type(const RootFs& fs, const std::string& path) {
+  auto st = fs.lstat(path);
+  if (!st) return "absent";  // gone since (a temp file) or never there
+  if (S_ISREG(st->st_mode)) return "file";
+  if (S_ISDIR(st->st_mode)) return "dir";
+  if (S_ISLNK(st->st_mode)) return "symlink";
+  return "other";
+}
+
+void merge_use(PathEntry& e, const Use& use) {
+  e.kinds.insert(use.kinds.begin(), use.kinds.end());
+  if (e.count == 0 || (use.first.pid && !e.first_pid)) {
+    e.first_pid = use.first.pid;
+    e.first_comm = use.first.comm;
+  }
+  e.count += use.count;
+}
+
+// Keep each symlink crossed on the way to `reached`.
+void add_hops(Manifest& m, const Resolution& res, const std::string& reached, const Use& use) {
+  for (auto& hop : res.hops) {
+    auto& e = m.paths[hop.link];
+    e.kinds.insert("symlink");
+    e.why.insert("symlink on the way to " + reached);
+    e.target = hop.target;
+    if (!e.first_pid) {
+      e.first_pid = use.first.pid;
+      e.first_comm = use.first.comm;
+    }
+    e.count += use.count;
+  }
+}
+
+}  // namespace
+
+void fill_manifest_from_trace(Manifest& m, const Observations& obs, const TraceTotals& totals, const RootFs& fs) {
+  for (auto& [path, use] : obs.objects) {
+    auto& e = m.paths[path];
+    merge_use(e, use);
+    e.why.insert("traced");
+  }
+
+  for (auto& [key, use] : obs.names) {
+    Resolution res = resolve_in_root(fs, key.raw, key.base, key.follow_final);
+    if (key.err == 0) {
+      auto& e = m.paths[res.path];
+      merge_use(e, use);
+      e.why.insert("traced");
+      add_hops(m, res, res.path, use);
+      continue;
+    }
+    // A failed lookup: listed apart, never copied. Links crossed before the
+    // failure still exist and shaped the result, so they are kept.
+    auto& miss = m.missing[res.path];
+    miss.kinds.insert(use.kinds.begin(), use.kinds.end());
+    miss.errors.insert(errno_name(key.err));
+    if (miss.count == 0) {
+      miss.first_pid = use.first.pid;
+      miss.first_comm = use.first.comm;
+    }
+    miss.count += use.count;
+    add_hops(m, res, res.path + " (missing)", use);
+  }
+
+  // The kernel maps PT_INTERP itself: no syscall names it, so take it from the ELF.
+  for (auto& [exe, proc] : obs.processes) {
+    auto interp = elf_interpreter(fs, exe);
+    if (!interp) continue;
+    Resolution res = resolve_in_root(fs, *interp);
+    auto& e = m.paths[res.path];
+    e.kinds.insert("elf-interp");
+    e.why.insert("elf-interp of " + exe);
+    if (!e.first_pid) {
+      e.first_pid = proc.first.pid;
+      e.first_comm = proc.first.comm;
+    }
+    Use use;
+    use.first = proc.first;
+    add_hops(m, res, res.path, use);
+  }
+
+  for (auto& [path, e] : m.paths) {
+    e.type = file_type(fs, path);
+    if (e.type == "symlink" && !e.target) e.target = fs.readlink(path);
+  }
+
+  for (auto& [exe, proc] : obs.processes) {
+    auto& p = m.processes[exe];
+    p.execs += proc.execs;
+    p.scripts.insert(proc.scripts.begin(), proc.scripts.end());
+    if (!p.first_pid) {
+      p.first_pid = proc.first.pid;
+      p.first_comm = proc.first.comm;
+    }
+  }
+  for (auto& [name, use] : obs.unbacked) {
+    auto& u = m.unbacked[name];
+    u.kinds.insert(use.kinds.begin(), use.kinds.end());
+    u.count += use.count;
+    if (!u.first_pid) {
+      u.first_pid = use.first.pid;
+      u.first_comm = use.first.comm;
+    }
+  }
+
+  m.blind_spots.assign(obs.blind_spots.begin(), obs.blind_spots.end());
+  m.drops = totals.drops;
+  m.truncated = obs.truncated;
+
+  uint64_t dropped = 0;
+  for (auto& [type, n] : totals.drops) {
+    dropped += n;
+    if (n) m.incomplete_reasons.push_back(std::to_string(n) + " " + type + " records dropped (ring buffer or table full)");
+  }
+  if (obs.truncated)
+    m.incomplete_reasons.push_back(std::to_string(obs.truncated) + " records with a path cut short or unplaceable");
+  if (obs.decode_errors)
+    m.incomplete_reasons.push_back(std::to_string(obs.decode_errors) + " records failed to decode");
+  for (auto& b : obs.blind_spots) m.incomplete_reasons.push_back(b);
+  m.complete = m.incomplete_reasons.empty() && dropped == 0;
+}
+
+}  // namespace pare

@@ -1,0 +1,133 @@
+#include "probe/probes.h"
+
+#include <bpf/bpf.h>
+#include <bpf/libbpf.h>
+#include <sys/mount.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstdarg>
+#include <cstring>
+#include <vector>
+
+#include <spdlog/spdlog.h>
+
+#include "common/error.h"
+#include "decode/event.h"
+#include "pare.skel.h"
+
+namespace pare {
+
+namespace {
+
+std::string g_last_libbpf_error;
+
+int libbpf_log(enum libbpf_print_level level, const char* fmt, va_list args) {
+  char buf[1024];
+  vsnprintf(buf, sizeof buf, fmt, args);
+  std::string line(buf);
+  while (!line.empty() && line.back() == '\n') line.pop_back();
+  if (level == LIBBPF_WARN) {
+    g_last_libbpf_error = line;
+    spdlog::debug("libbpf: {}", line);
+  } else if (level == LIBBPF_INFO) {
+    spdlog::debug("libbpf: {}", line);
+  }
+  return 0;
+}
+
+int on_ring_record(void* ctx, void* data, size_t size) {
+  (*static_cast<Probes::RecordHandler*>(ctx))(data, size);
+  return 0;
+}
+
+[[noreturn]] void fail_env(const std::string& what, int err) {
+  std::string msg = what + ": " + std::strerror(err < 0 ? -err : err);
+  if (!g_last_libbpf_error.empty()) msg += " (libbpf: " + g_last_libbpf_error + ")";
+  throw Error(kExitEnvironment, msg);
+}
+
+}  // namespace
+
+void check_tracing_environment() {
+  if (geteuid() != 0)
+    throw Error(kExitEnvironment, "must run as root: loading eBPF probes needs CAP_BPF, CAP_PERFMON and CAP_SYS_ADMIN");
+  if (access("/sys/kernel/btf/vmlinux", R_OK) != 0)
+    throw Error(kExitEnvironment,
+                "the kernel has no BTF (/sys/kernel/btf/vmlinux missing): use a kernel built with CONFIG_DEBUG_INFO_BTF=y");
+  if (access("/sys/kernel/tracing/events", F_OK) != 0 && access("/sys/kernel/debug/tracing/events", F_OK) != 0) {
+    // tp_btf programs do not need tracefs, but say what we did.
+    if (mount("tracefs", "/sys/kernel/tracing", "tracefs", 0, nullptr) == 0)
+      spdlog::info("mounted tracefs on /sys/kernel/tracing");
+  }
+}
+
+Probes::Probes(RecordHandler on_record) : on_record_(std::move(on_record)) {
+  libbpf_set_print(libbpf_log);
+  skel_ = pare_bpf__open();
+  if (!skel_) fail_env("cannot open the BPF object", errno);
+  int err = pare_bpf__load(skel_);
+  if (err) {
+    pare_bpf__destroy(skel_);
+    skel_ = nullptr;
+    fail_env("the kernel refused pare's BPF programs (is this kernel >= 5.17 with BTF and tp_btf?)", err);
+  }
+  err = pare_bpf__attach(skel_);
+  if (err) {
+    pare_bpf__destroy(skel_);
+    skel_ = nullptr;
+    fail_env("cannot attach pare's tracepoints (sys_enter/sys_exit, sched_process_*)", err);
+  }
+  ring_ = ring_buffer__new(bpf_map__fd(skel_->maps.events), on_ring_record, &on_record_, nullptr);
+  if (!ring_) {
+    int e = errno;
+    pare_bpf__destroy(skel_);
+    skel_ = nullptr;
+    fail_env("cannot open the ring buffer", e);
+  }
+  spdlog::info("probes attached");
+}
+
+Probes::~Probes() {
+  if (ring_) ring_buffer__free(ring_);
+  if (skel_) pare_bpf__destroy(skel_);
+}
+
+void Probes::trace_tgid(uint32_t tgid) {
+  uint32_t zero = 0;
+  if (bpf_map_update_elem(bpf_map__fd(skel_->maps.traced), &tgid, &zero, BPF_ANY) != 0)
+    throw Error(kExitFailure, errno_message("cannot add pid " + std::to_string(tgid) + " to the traced set", errno));
+}
+
+bool Probes::is_traced(uint32_t tgid) const {
+  uint32_t v;
+  return bpf_map_lookup_elem(bpf_map__fd(skel_->maps.traced), &tgid, &v) == 0;
+}
+
+bool Probes::scope_empty() const {
+  uint32_t key;
+  return bpf_map_get_next_key(bpf_map__fd(skel_->maps.traced), nullptr, &key) != 0;
+}
+
+int Probes::poll(int timeout_ms) {
+  int n = ring_buffer__poll(ring_, timeout_ms);
+  if (n < 0 && n != -EINTR) throw Error(kExitFailure, errno_message("ring buffer poll failed", -n));
+  return n < 0 ? 0 : n;
+}
+
+void Probes::drain() { ring_buffer__consume(ring_); }
+
+std::map<std::string, uint64_t> Probes::drops() const {
+  std::map<std::string, uint64_t> out;
+  int ncpu = libbpf_num_possible_cpus();
+  std::vector<uint64_t> values(ncpu > 0 ? ncpu : 1);
+  for (uint32_t type = 0; type < PARE_EV_MAX; ++type) {
+    uint64_t sum = 0;
+    if (bpf_map_lookup_elem(bpf_map__fd(skel_->maps.drops), &type, values.data()) == 0)
+      for (auto v : values) sum += v;
+    out[event_type_name(type)] = sum;
+  }
+  return out;
+}
+
+}  // namespace pare

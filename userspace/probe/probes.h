@@ -1,0 +1,47 @@
+// The loaded BPF side: open, load, attach, poll, read counters, destroy — the
+// libbpf-bootstrap sequence behind one object. Construction fails with an
+// Error(kExitEnvironment) that says what the machine lacks.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <functional>
+#include <map>
+#include <string>
+
+struct pare_bpf;
+struct ring_buffer;
+
+namespace pare {
+
+class Probes {
+ public:
+  using RecordHandler = std::function<void(const void* data, size_t size)>;
+
+  explicit Probes(RecordHandler on_record);
+  ~Probes();
+  Probes(const Probes&) = delete;
+  Probes& operator=(const Probes&) = delete;
+
+  // Put a process (and, through the fork probe, its future children) in scope.
+  void trace_tgid(uint32_t tgid);
+  bool is_traced(uint32_t tgid) const;
+  // True when no process is in scope any more (the tree has exited).
+  bool scope_empty() const;
+  // Deliver ready records to the handler; waits up to timeout_ms. Returns records handled.
+  int poll(int timeout_ms);
+  // Deliver everything still in the ring buffer.
+  void drain();
+  // Drop counters summed over CPUs, by event type name.
+  std::map<std::string, uint64_t> drops() const;
+
+ private:
+  pare_bpf* skel_ = nullptr;
+  ring_buffer* ring_ = nullptr;
+  RecordHandler on_record_;
+};
+
+// Checks that make a clear error before libbpf's wall of text: root, BTF, tracefs.
+void check_tracing_environment();
+
+}  // namespace pare

@@ -1,0 +1,67 @@
+#include "resolve/root_fs.h"
+
+#include <fcntl.h>
+#include <linux/openat2.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <climits>
+
+#include "common/error.h"
+
+namespace pare {
+
+namespace {
+
+std::string relative_to_root(const std::string& path) {
+  size_t i = path.find_first_not_of('/');
+  return i == std::string::npos ? "." : path.substr(i);
+}
+
+}  // namespace
+
+RootFs::RootFs(const std::string& root_dir) : root_(root_dir) {
+  fd_ = open(root_dir.c_str(), O_PATH | O_DIRECTORY | O_CLOEXEC);
+  if (fd_ < 0) throw Error(kExitBadInput, errno_message("cannot open root directory " + root_dir, errno));
+}
+
+RootFs::~RootFs() {
+  if (fd_ >= 0) close(fd_);
+}
+
+int RootFs::open_in_root(const std::string& path, int flags) const {
+  struct open_how how = {};
+  how.flags = static_cast<uint64_t>(flags) | O_CLOEXEC;
+  how.resolve = RESOLVE_IN_ROOT | RESOLVE_NO_MAGICLINKS;
+  std::string rel = relative_to_root(path);
+  int fd;
+  do {
+    fd = static_cast<int>(syscall(SYS_openat2, fd_, rel.c_str(), &how, sizeof how));
+  } while (fd < 0 && errno == EAGAIN);  // a concurrent rename: retry as the man page says
+  return fd;
+}
+
+std::optional<struct stat> RootFs::lstat(const std::string& path) const {
+  int fd = open_in_root(path, O_PATH | O_NOFOLLOW);
+  if (fd < 0) return std::nullopt;
+  struct stat st;
+  int rc = fstat(fd, &st);
+  close(fd);
+  if (rc != 0) return std::nullopt;
+  return st;
+}
+
+std::optional<std::string> RootFs::readlink(const std::string& path) const {
+  int fd = open_in_root(path, O_PATH | O_NOFOLLOW);
+  if (fd < 0) return std::nullopt;
+  char buf[PATH_MAX];
+  ssize_t n = readlinkat(fd, "", buf, sizeof buf);
+  close(fd);
+  if (n < 0 || n == static_cast<ssize_t>(sizeof buf)) return std::nullopt;
+  return std::string(buf, static_cast<size_t>(n));
+}
+
+int RootFs::open_read(const std::string& path) const { return open_in_root(path, O_RDONLY); }
+
+}  // namespace pare

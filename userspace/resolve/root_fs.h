@@ -1,0 +1,34 @@
+// A view of a root directory (the target's "/"), opened once. Every lookup goes
+// through openat2(RESOLVE_IN_ROOT): a symlink in an untrusted tree, absolute or
+// full of "..", cannot lead outside the root.
+#pragma once
+
+#include <sys/stat.h>
+
+#include <optional>
+#include <string>
+
+namespace pare {
+
+class RootFs {
+ public:
+  explicit RootFs(const std::string& root_dir);  // throws Error if it cannot be opened
+  ~RootFs();
+  RootFs(const RootFs&) = delete;
+  RootFs& operator=(const RootFs&) = delete;
+
+  const std::string& root() const { return root_; }
+  // lstat of PATH (absolute, as seen inside the root); nullopt if it does not exist.
+  std::optional<struct stat> lstat(const std::string& path) const;
+  // Target text of the symlink at PATH; nullopt if PATH is not a readable symlink.
+  std::optional<std::string> readlink(const std::string& path) const;
+  // O_RDONLY|O_CLOEXEC file descriptor of PATH inside the root, or -1 (errno set).
+  int open_read(const std::string& path) const;
+
+ private:
+  int open_in_root(const std::string& path, int flags) const;
+  std::string root_;
+  int fd_ = -1;
+};
+
+}  // namespace pare
