@@ -69,10 +69,9 @@ static long walk_step(__u32 i, void *data)
 		return 0;
 	}
 	struct dentry *parent = BPF_CORE_READ(dentry, d_parent);
-	if (parent == dentry || !parent) {
-		w->state |= WALK_DONE | WALK_DETACHED;
-		return 1;
-	}
+	/* A pseudo dentry (memfd, pipe, socket) is its own parent: keep its name
+	 * ("memfd:x") as the last component, then stop as DETACHED. */
+	int detached = parent == dentry || !parent;
 	__u32 len = BPF_CORE_READ(dentry, d_name.len);
 	const unsigned char *name = BPF_CORE_READ(dentry, d_name.name);
 	if (len > 255 || (__s32)(len + 1) >= w->pos) {
@@ -82,6 +81,10 @@ static long walk_step(__u32 i, void *data)
 	w->pos -= len + 1;
 	buf->data[w->pos & (WALK_HALF - 1)] = '/';
 	bpf_probe_read_kernel(&buf->data[(w->pos + 1) & (WALK_HALF - 1)], len & 0xff, name);
+	if (detached) {
+		w->state |= WALK_DONE | WALK_DETACHED;
+		return 1;
+	}
 	w->dentry = parent;
 	return 0;
 }

@@ -27,7 +27,8 @@ std::set<std::string> Aggregator::open_kinds(uint64_t flags) {
 }
 
 void Aggregator::add_object(const Event& ev, const std::set<std::string>& kinds) {
-  if (!ev.path) return;
+  // A truncated walk is only a suffix of the real path: never a path to keep.
+  if (!ev.path || ev.has(PARE_F_PATH_TRUNCATED)) return;
   if (ev.has(PARE_F_PATH_DETACHED)) {
     touch(obs_.unbacked[*ev.path], ev, kinds);
     return;

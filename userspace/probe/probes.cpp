@@ -7,6 +7,7 @@
 
 #include <cerrno>
 #include <cstdarg>
+#include <cstdlib>
 #include <cstring>
 #include <vector>
 
@@ -49,12 +50,18 @@ int on_ring_record(void* ctx, void* data, size_t size) {
 
 }  // namespace
 
+std::string vmlinux_btf_path() {
+  const char* env = std::getenv("PARE_VMLINUX_BTF");
+  return env && *env ? env : "/sys/kernel/btf/vmlinux";
+}
+
 void check_tracing_environment() {
   if (geteuid() != 0)
     throw Error(kExitEnvironment, "must run as root: loading eBPF probes needs CAP_BPF, CAP_PERFMON and CAP_SYS_ADMIN");
-  if (access("/sys/kernel/btf/vmlinux", R_OK) != 0)
-    throw Error(kExitEnvironment,
-                "the kernel has no BTF (/sys/kernel/btf/vmlinux missing): use a kernel built with CONFIG_DEBUG_INFO_BTF=y");
+  std::string btf = vmlinux_btf_path();
+  if (access(btf.c_str(), R_OK) != 0)
+    throw Error(kExitEnvironment, "the kernel has no BTF (" + btf +
+                                      " missing): use a kernel built with CONFIG_DEBUG_INFO_BTF=y");
   if (access("/sys/kernel/tracing/events", F_OK) != 0 && access("/sys/kernel/debug/tracing/events", F_OK) != 0) {
     // tp_btf programs do not need tracefs, but say what we did.
     if (mount("tracefs", "/sys/kernel/tracing", "tracefs", 0, nullptr) == 0)
@@ -64,7 +71,10 @@ void check_tracing_environment() {
 
 Probes::Probes(RecordHandler on_record) : on_record_(std::move(on_record)) {
   libbpf_set_print(libbpf_log);
-  skel_ = pare_bpf__open();
+  std::string btf = vmlinux_btf_path();
+  LIBBPF_OPTS(bpf_object_open_opts, open_opts);
+  if (btf != "/sys/kernel/btf/vmlinux") open_opts.btf_custom_path = btf.c_str();
+  skel_ = pare_bpf__open_opts(&open_opts);
   if (!skel_) fail_env("cannot open the BPF object", errno);
   int err = pare_bpf__load(skel_);
   if (err) {

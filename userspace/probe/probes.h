@@ -41,6 +41,9 @@ class Probes {
   RecordHandler on_record_;
 };
 
+// BTF describing the running kernel: $PARE_VMLINUX_BTF, else /sys/kernel/btf/vmlinux.
+std::string vmlinux_btf_path();
+
 // Checks that make a clear error before libbpf's wall of text: root, BTF, tracefs.
 void check_tracing_environment();
 

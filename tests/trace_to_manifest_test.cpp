@@ -1,0 +1,95 @@
+// From observations to manifest entries against a fake root tree: links on the
+// way, types, missing lookups, completeness. No kernel involved.
+#include <catch2/catch.hpp>
+#include <filesystem>
+
+#include "aggregate/aggregator.h"
+#include "manifest/trace_to_manifest.h"
+#include "support/run_pare.h"
+
+namespace {
+
+pare::Event ev_open(const std::string& raw, const std::string& path) {
+  pare::Event ev;
+  ev.type = pare::EventType::kOpen;
+  ev.tgid = 1;
+  ev.comm = "app";
+  ev.raw = raw;
+  ev.path = path;
+  return ev;
+}
+
+}  // namespace
+
+TEST_CASE("trace to manifest: requested names bring their symlinks, typed", "[manifest]") {
+  test::TempDir root;
+  root.write("usr/lib/libfoo.so.1.0", "x");
+  root.symlink("usr/lib/libfoo.so.1", "libfoo.so.1.0");
+  root.symlink("lib", "usr/lib");
+  pare::RootFs fs(root.path());
+  pare::Aggregator agg;
+  agg.add(ev_open("/lib/libfoo.so.1", "/usr/lib/libfoo.so.1.0"));
+  pare::Event miss;
+  miss.type = pare::EventType::kOpenFail;
+  miss.raw = "/lib/libbar.so";
+  miss.ret = -2;
+  agg.add(miss);
+
+  pare::Manifest m;
+  pare::fill_manifest_from_trace(m, agg.observations(), {{{"open", 0}}}, fs);
+  REQUIRE(m.paths.count("/usr/lib/libfoo.so.1.0"));
+  CHECK(m.paths["/usr/lib/libfoo.so.1.0"].type == "file");
+  CHECK(m.paths["/usr/lib/libfoo.so.1.0"].kinds == std::set<std::string>{"read"});
+  CHECK(m.paths["/lib"].type == "symlink");
+  CHECK(m.paths["/lib"].target == "usr/lib");
+  CHECK(m.paths["/usr/lib/libfoo.so.1"].target == "libfoo.so.1.0");
+  CHECK(m.paths["/usr/lib/libfoo.so.1"].why.count("symlink on the way to /usr/lib/libfoo.so.1.0") == 1);
+  // The failed lookup is listed apart and never among the paths.
+  REQUIRE(m.missing.count("/usr/lib/libbar.so"));
+  CHECK(m.missing["/usr/lib/libbar.so"].errors == std::set<std::string>{"ENOENT"});
+  CHECK(m.paths.count("/usr/lib/libbar.so") == 0);
+  CHECK(m.complete);
+}
+
+TEST_CASE("trace to manifest: PT_INTERP of an executed ELF is kept with its links", "[manifest]") {
+  test::TempDir root;
+  // A real dynamic ELF copied into the fake root brings its PT_INTERP string.
+  root.mkdir("usr/bin");
+  std::filesystem::copy_file("/usr/bin/true", root / "usr/bin/true");
+  root.write("usr/lib/x86_64-linux-gnu/ld-linux-x86-64.so.2", "ld");
+  root.symlink("usr/lib64/ld-linux-x86-64.so.2", "/lib/x86_64-linux-gnu/ld-linux-x86-64.so.2");
+  root.symlink("lib64", "usr/lib64");
+  root.symlink("lib", "usr/lib");
+  pare::RootFs fs(root.path());
+  pare::Aggregator agg;
+  pare::Event ex;
+  ex.type = pare::EventType::kExec;
+  ex.raw = "/usr/bin/true";
+  ex.path = "/usr/bin/true";
+  agg.add(ex);
+  pare::Manifest m;
+  pare::fill_manifest_from_trace(m, agg.observations(), {}, fs);
+  auto& ld = m.paths["/usr/lib/x86_64-linux-gnu/ld-linux-x86-64.so.2"];
+  CHECK(ld.kinds.count("elf-interp"));
+  CHECK(ld.why.count("elf-interp of /usr/bin/true"));
+  CHECK(m.paths["/lib64"].target == "usr/lib64");
+  CHECK(m.paths["/usr/lib64/ld-linux-x86-64.so.2"].type == "symlink");
+  CHECK(m.paths["/lib"].type == "symlink");
+}
+
+TEST_CASE("trace to manifest: drops or truncation make it incomplete, with reasons", "[manifest]") {
+  test::TempDir root;
+  pare::RootFs fs(root.path());
+  pare::Aggregator agg;
+  pare::Manifest m;
+  pare::fill_manifest_from_trace(m, agg.observations(), {{{"exec", 4}, {"open", 0}}}, fs);
+  CHECK_FALSE(m.complete);
+  REQUIRE(m.incomplete_reasons.size() == 1);
+  CHECK_THAT(m.incomplete_reasons[0], Catch::Contains("4 exec records dropped"));
+
+  pare::Aggregator agg2;
+  agg2.add_decode_error();
+  pare::Manifest m2;
+  pare::fill_manifest_from_trace(m2, agg2.observations(), {}, fs);
+  CHECK_FALSE(m2.complete);
+}
