@@ -20,14 +20,13 @@
 struct rec_buf { char data[REC_BUF_SIZE]; };
 struct walk_buf { char data[WALK_BUF_SIZE]; };
 
-/* Syscall arguments saved at sys_enter for the matching sys_exit, per thread. */
-struct pending_call {
+/* Syscall arguments, decoded from pt_regs at sys_exit. */
+struct call_args {
 	__u64 path;   /* user pointer to the path argument */
-	__u64 aux;    /* flags / mode / open_how pointer */
+	__u64 aux;    /* open flags / access mode */
 	__u32 id;     /* syscall number */
 	__s32 dirfd;
 	__u32 at_flags; /* AT_* flags of the *at syscalls */
-	__u32 _pad;
 };
 
 /* Dedup key: a (scope, object, name, kind) already reported is not walked again. */
@@ -46,18 +45,17 @@ struct {
 	__type(value, __u32); /* reserved for a scope id */
 } traced SEC(".maps");
 
+/* Dedup table: direct-mapped, one 64-bit fingerprint of a dedup_key per slot.
+ * A lookup is an inlined array access and a compare (an LRU hash lookup of the
+ * 32-byte key cost several times more on the open() hot path). A slot taken by
+ * another key only means that key is reported again (userspace dedups again);
+ * a false "seen" needs two live keys with the same 64-bit fingerprint. */
+#define SEEN_SLOTS (1u << 20)
 struct {
-	__uint(type, BPF_MAP_TYPE_HASH);
-	__uint(max_entries, 16384);
-	__type(key, __u32);   /* tid */
-	__type(value, struct pending_call);
-} pending SEC(".maps");
-
-struct {
-	__uint(type, BPF_MAP_TYPE_LRU_HASH);
-	__uint(max_entries, 131072);
-	__type(key, struct dedup_key);
-	__type(value, __u8);
+	__uint(type, BPF_MAP_TYPE_ARRAY);
+	__uint(max_entries, SEEN_SLOTS);
+	__type(key, __u32);
+	__type(value, __u64);
 } seen SEC(".maps");
 
 struct {
@@ -65,8 +63,7 @@ struct {
 	__uint(max_entries, 16 * 1024 * 1024);
 } events SEC(".maps");
 
-/* Per-CPU drop counters indexed by event type; index 0 counts syscalls whose
- * arguments could not be saved (pending table full). Userspace sums the CPUs. */
+/* Per-CPU drop counters indexed by event type. Userspace sums the CPUs. */
 struct {
 	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
 	__uint(max_entries, PARE_EV_MAX);

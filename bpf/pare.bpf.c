@@ -2,7 +2,7 @@
 /*
  * pare's probes. Everything hangs off five attach points that work on the
  * target kernels (tracepoints / tp_btf only; no kprobes, fentry or LSM):
- *   sys_enter / sys_exit        file syscalls of traced tasks (one program each,
+ *   sys_exit                    file syscalls of traced tasks (one program,
  *                               dispatch on the syscall number)
  *   sched_process_exec          what was executed, resolved, with #! interpreter
  *   sched_process_fork / _exit  keep the traced process tree up to date
@@ -23,21 +23,29 @@
 
 char LICENSE[] SEC("license") = "Dual BSD/GPL";
 
+/* Turns a raw kernel pointer into a read-only BTF pointer, so fields are read
+ * with direct (fault-safe) loads instead of one helper call each (kernel 6.2+). */
+extern void *bpf_rdonly_cast(const void *obj, __u32 btf_id) __ksym;
+#define as_file(p) ((struct file *)bpf_rdonly_cast((p), bpf_core_type_id_kernel(struct file)))
+
 static __always_inline struct file *fd_file(struct task_struct *task, int fd)
 {
 	if (fd < 0)
 		return 0;
-	struct fdtable *fdt = BPF_CORE_READ(task, files, fdt);
-	if (!fdt || (unsigned int)fd >= BPF_CORE_READ(fdt, max_fds))
+	/* Direct loads through the task's BTF pointers; the fd array entry itself
+	 * is an untyped pointer, so it and the struct file go through probe reads. */
+	struct fdtable *fdt = task->files->fdt;
+	if (!fdt || (unsigned int)fd >= fdt->max_fds)
 		return 0;
-	struct file **fds = BPF_CORE_READ(fdt, fd);
+	struct file **fds = fdt->fd;
 	struct file *f = 0;
 	bpf_probe_read_kernel(&f, sizeof(f), &fds[fd]);
-	return f;
+	return f ? as_file(f) : 0;
 }
 
 static __always_inline __u64 task_scope(struct task_struct *task)
 {
+	/* Read as a value (probe read): pointers loaded directly may not be hashed. */
 	return (__u64)BPF_CORE_READ(task, fs, root.dentry);
 }
 
@@ -76,10 +84,85 @@ static __always_inline __u32 access_class(__u64 open_flags)
 	       (open_flags & O_TRUNC ? 8 : 0);
 }
 
-/* ---- sys_enter: filter, then save the arguments for sys_exit ---------------- */
-
-static __always_inline void on_mmap(struct pt_regs *regs)
+/* ---- arguments ---------------------------------------------------------------
+ * Everything is done at sys_exit: the argument registers saved at syscall entry
+ * are still in pt_regs there, and user strings are read after the kernel has
+ * faulted their pages in. One program instead of an enter/exit pair also halves
+ * the fixed cost every syscall of the host pays.
+ */
+static __always_inline int decode_args(struct pt_regs *regs, long id, struct call_args *call)
 {
+	call->id = id;
+	call->dirfd = AT_FDCWD;
+	call->at_flags = 0;
+	call->aux = 0;
+	switch (id) {
+	case NR_open:
+		call->path = SYS_ARG1(regs);
+		call->aux = SYS_ARG2(regs);
+		break;
+	case NR_creat:
+		call->path = SYS_ARG1(regs);
+		call->aux = O_CREAT | O_WRONLY | O_TRUNC;
+		break;
+	case NR_openat:
+	case NR_openat2: /* aux = struct open_how *, read below */
+	case NR_faccessat:
+		call->dirfd = SYS_ARG1(regs);
+		call->path = SYS_ARG2(regs);
+		call->aux = SYS_ARG3(regs);
+		break;
+	case NR_execve:
+	case NR_stat:
+	case NR_chdir:
+		call->path = SYS_ARG1(regs);
+		break;
+	case NR_lstat:
+	case NR_readlink:
+		call->path = SYS_ARG1(regs);
+		call->at_flags = AT_SYMLINK_NOFOLLOW;
+		break;
+	case NR_access:
+		call->path = SYS_ARG1(regs);
+		call->aux = SYS_ARG2(regs);
+		break;
+	case NR_execveat:
+		call->dirfd = SYS_ARG1(regs);
+		call->path = SYS_ARG2(regs);
+		call->at_flags = SYS_ARG5(regs);
+		break;
+	case NR_newfstatat:
+	case NR_faccessat2:
+		call->dirfd = SYS_ARG1(regs);
+		call->path = SYS_ARG2(regs);
+		call->at_flags = SYS_ARG4(regs);
+		call->aux = id == NR_faccessat2 ? SYS_ARG3(regs) : 0;
+		break;
+	case NR_statx:
+		call->dirfd = SYS_ARG1(regs);
+		call->path = SYS_ARG2(regs);
+		call->at_flags = SYS_ARG3(regs);
+		break;
+	case NR_readlinkat:
+		call->dirfd = SYS_ARG1(regs);
+		call->path = SYS_ARG2(regs);
+		call->at_flags = AT_SYMLINK_NOFOLLOW;
+		break;
+	default:
+		return -1;
+	}
+	if (id == NR_openat2) {
+		__u64 how_flags = 0;
+		bpf_probe_read_user(&how_flags, sizeof(how_flags), (void *)call->aux);
+		call->aux = how_flags;
+	}
+	return 0;
+}
+
+static __always_inline void on_mmap(struct pt_regs *regs, long ret)
+{
+	if ((unsigned long)ret >= (unsigned long)-4095)
+		return; /* failed mmap */
 	if (!(SYS_ARG3(regs) & PROT_EXEC) || (SYS_ARG4(regs) & MAP_ANONYMOUS))
 		return;
 	struct task_struct *task = bpf_get_current_task_btf();
@@ -89,23 +172,24 @@ static __always_inline void on_mmap(struct pt_regs *regs)
 	struct dentry *dentry = BPF_CORE_READ(f, f_path.dentry);
 	struct dedup_key key = {
 		.scope = task_scope(task),
-		.obj = BPF_CORE_READ(f, f_inode, i_ino),
+		.obj = f->f_inode->i_ino,
 		.hash = (__u64)dentry, /* hard links are separate names */
-		.dev = BPF_CORE_READ(f, f_inode, i_sb, s_dev),
+		.dev = f->f_inode->i_sb->s_dev,
 		.kind = PARE_EV_MMAP_EXEC,
 	};
 	if (dedup_seen(&key))
 		return;
 	struct record r;
 	if (record_begin(&r, PARE_EV_MMAP_EXEC, NR_mmap)) {
-		bpf_map_delete_elem(&seen, &key);
+		dedup_forget(&key);
 		return;
 	}
+	record_header(&r);
 	r.ev->aux = SYS_ARG3(regs);
 	r.ev->ino = key.obj;
 	r.ev->dev = key.dev;
 	r.ev->ret = (int)SYS_ARG5(regs);
-	record_path(&r, PARE_S_PATH, BPF_CORE_READ(f, f_path.mnt), dentry);
+	record_path(&r, PARE_S_PATH, f->f_path.mnt, dentry);
 	record_submit(&r, &key);
 }
 
@@ -117,130 +201,40 @@ static __always_inline void on_io_uring(void)
 	struct record r;
 	if (record_begin(&r, PARE_EV_BLIND, NR_io_uring_setup))
 		return;
+	record_header(&r);
 	r.ev->aux = PARE_BLIND_IO_URING;
 	record_submit(&r, &key);
 }
 
-SEC("tp_btf/sys_enter")
-int BPF_PROG(pare_sys_enter, struct pt_regs *regs, long id)
-{
-	if (!is_interesting(id))
-		return 0;
-	__u64 pid_tgid = bpf_get_current_pid_tgid();
-	if (!is_traced(pid_tgid >> 32))
-		return 0;
-	if (id == NR_mmap) {
-		on_mmap(regs);
-		return 0;
-	}
-	if (id == NR_io_uring_setup) {
-		on_io_uring();
-		return 0;
-	}
-
-	struct pending_call call = { .id = id, .dirfd = AT_FDCWD };
-	switch (id) {
-	case NR_open:
-		call.path = SYS_ARG1(regs);
-		call.aux = SYS_ARG2(regs);
-		break;
-	case NR_creat:
-		call.path = SYS_ARG1(regs);
-		call.aux = O_CREAT | O_WRONLY | O_TRUNC;
-		break;
-	case NR_openat:
-		call.dirfd = SYS_ARG1(regs);
-		call.path = SYS_ARG2(regs);
-		call.aux = SYS_ARG3(regs);
-		break;
-	case NR_openat2: /* aux = struct open_how *, read at exit */
-		call.dirfd = SYS_ARG1(regs);
-		call.path = SYS_ARG2(regs);
-		call.aux = SYS_ARG3(regs);
-		break;
-	case NR_execve:
-	case NR_stat:
-	case NR_chdir:
-		call.path = SYS_ARG1(regs);
-		break;
-	case NR_lstat:
-	case NR_readlink:
-		call.path = SYS_ARG1(regs);
-		call.at_flags = AT_SYMLINK_NOFOLLOW;
-		break;
-	case NR_access:
-		call.path = SYS_ARG1(regs);
-		call.aux = SYS_ARG2(regs);
-		break;
-	case NR_execveat:
-		call.dirfd = SYS_ARG1(regs);
-		call.path = SYS_ARG2(regs);
-		call.at_flags = SYS_ARG5(regs);
-		break;
-	case NR_newfstatat:
-	case NR_faccessat2:
-		call.dirfd = SYS_ARG1(regs);
-		call.path = SYS_ARG2(regs);
-		call.at_flags = SYS_ARG4(regs);
-		call.aux = id == NR_faccessat2 ? SYS_ARG3(regs) : 0;
-		break;
-	case NR_statx:
-		call.dirfd = SYS_ARG1(regs);
-		call.path = SYS_ARG2(regs);
-		call.at_flags = SYS_ARG3(regs);
-		break;
-	case NR_faccessat:
-		call.dirfd = SYS_ARG1(regs);
-		call.path = SYS_ARG2(regs);
-		call.aux = SYS_ARG3(regs);
-		break;
-	case NR_readlinkat:
-		call.dirfd = SYS_ARG1(regs);
-		call.path = SYS_ARG2(regs);
-		call.at_flags = AT_SYMLINK_NOFOLLOW;
-		break;
-	default:
-		return 0;
-	}
-	__u32 tid = (__u32)pid_tgid;
-	if (bpf_map_update_elem(&pending, &tid, &call, BPF_ANY))
-		count_drop(PARE_EV_NONE);
-	return 0;
-}
-
 /* ---- sys_exit: resolve and report ------------------------------------------ */
 
-static __always_inline void on_open_ok(struct pending_call *call, long fd)
+static __always_inline void on_open_ok(struct call_args *call, long fd)
 {
 	struct task_struct *task = bpf_get_current_task_btf();
 	struct file *f = fd_file(task, (int)fd);
 	if (!f)
 		return;
-	__u64 flags = call->aux;
-	if (call->id == NR_openat2) {
-		flags = 0;
-		bpf_probe_read_user(&flags, sizeof(flags), (void *)call->aux);
-	}
 	struct record r;
 	if (record_begin(&r, PARE_EV_OPEN, call->id))
 		return;
 	struct dedup_key key = {
 		.scope = task_scope(task),
-		.obj = BPF_CORE_READ(f, f_inode, i_ino),
+		.obj = f->f_inode->i_ino,
 		.hash = record_raw(&r, call->path),
-		.dev = BPF_CORE_READ(f, f_inode, i_sb, s_dev),
-		.kind = PARE_EV_OPEN | access_class(flags) << 8,
+		.dev = f->f_inode->i_sb->s_dev,
+		.kind = PARE_EV_OPEN | access_class(call->aux) << 8,
 	};
 	if (dedup_seen(&key))
-		return;
+		return; /* the common case: the same open again, nothing walked or sent */
+	record_header(&r);
 	r.ev->ret = fd;
 	r.ev->dirfd = call->dirfd;
-	r.ev->aux = flags;
+	r.ev->aux = call->aux;
 	r.ev->ino = key.obj;
 	r.ev->dev = key.dev;
-	if (flags & O_NOFOLLOW)
+	if (call->aux & O_NOFOLLOW)
 		r.ev->flags |= PARE_F_NOFOLLOW;
-	record_path(&r, PARE_S_PATH, BPF_CORE_READ(f, f_path.mnt), BPF_CORE_READ(f, f_path.dentry));
+	record_path(&r, PARE_S_PATH, f->f_path.mnt, f->f_path.dentry);
 	if (raw_is_relative(&r)) {
 		struct vfsmount *mnt;
 		struct dentry *dentry;
@@ -252,7 +246,7 @@ static __always_inline void on_open_ok(struct pending_call *call, long fd)
 
 /* Records that carry a name, not an object: failed opens and execs, and every
  * stat/access/readlink/chdir. Userspace resolves RAW against BASE. */
-static __always_inline void on_lookup(struct pending_call *call, long ret, __u8 type)
+static __always_inline void on_lookup(struct call_args *call, long ret, __u8 type)
 {
 	struct task_struct *task = bpf_get_current_task_btf();
 	struct record r;
@@ -278,6 +272,7 @@ static __always_inline void on_lookup(struct pending_call *call, long ret, __u8 
 	};
 	if (dedup_seen(&key))
 		return;
+	record_header(&r);
 	r.ev->ret = ret;
 	r.ev->dirfd = call->dirfd;
 	r.ev->aux = call->aux;
@@ -293,16 +288,24 @@ static __always_inline void on_lookup(struct pending_call *call, long ret, __u8 
 SEC("tp_btf/sys_exit")
 int BPF_PROG(pare_sys_exit, struct pt_regs *regs, long ret)
 {
-	if (!is_interesting(SYS_ID(regs)))
+	long id = SYS_ID(regs);
+	if (!is_interesting(id))
 		return 0;
-	__u32 tid = (__u32)bpf_get_current_pid_tgid();
-	struct pending_call *saved = bpf_map_lookup_elem(&pending, &tid);
-	if (!saved)
+	if (!is_traced(bpf_get_current_pid_tgid() >> 32))
 		return 0;
-	struct pending_call call = *saved;
-	bpf_map_delete_elem(&pending, &tid);
-
-	switch (call_class(call.id)) {
+	if (id == NR_mmap) {
+		on_mmap(regs, ret);
+		return 0;
+	}
+	if (id == NR_io_uring_setup) {
+		if (ret >= 0)
+			on_io_uring();
+		return 0;
+	}
+	struct call_args call;
+	if (decode_args(regs, id, &call))
+		return 0;
+	switch (call_class(id)) {
 	case CALL_OPEN:
 		if (ret >= 0)
 			on_open_ok(&call, ret);
@@ -330,6 +333,7 @@ int BPF_PROG(pare_exec, struct task_struct *task, pid_t old_pid, struct linux_bi
 	struct record r;
 	if (record_begin(&r, PARE_EV_EXEC, 0))
 		return 0;
+	record_header(&r);
 	const char *filename = BPF_CORE_READ(bprm, filename);
 	const char *interp = BPF_CORE_READ(bprm, interp);
 	struct file *file = BPF_CORE_READ(bprm, file);
@@ -362,6 +366,7 @@ int BPF_PROG(pare_fork, struct task_struct *parent, struct task_struct *child)
 	struct record r;
 	if (record_begin(&r, PARE_EV_FORK, 0))
 		return 0;
+	record_header(&r);
 	r.ev->tgid = ctgid;
 	r.ev->pid = BPF_CORE_READ(child, pid);
 	r.ev->ppid = ptgid;
@@ -372,11 +377,9 @@ int BPF_PROG(pare_fork, struct task_struct *parent, struct task_struct *child)
 SEC("tp_btf/sched_process_exit")
 int BPF_PROG(pare_exit, struct task_struct *task)
 {
-	__u64 pid_tgid = bpf_get_current_pid_tgid();
-	__u32 tgid = pid_tgid >> 32, tid = (__u32)pid_tgid;
+	__u32 tgid = bpf_get_current_pid_tgid() >> 32;
 	if (!is_traced(tgid))
 		return 0;
-	bpf_map_delete_elem(&pending, &tid);
 	/* signal->live is decremented before this tracepoint: 0 means last thread. */
 	if (BPF_CORE_READ(task, signal, live.counter) != 0)
 		return 0;
@@ -384,6 +387,7 @@ int BPF_PROG(pare_exit, struct task_struct *task)
 	struct record r;
 	if (record_begin(&r, PARE_EV_EXIT, 0))
 		return 0;
+	record_header(&r);
 	r.ev->ret = BPF_CORE_READ(task, exit_code);
 	record_submit(&r, 0);
 	return 0;

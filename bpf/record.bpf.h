@@ -26,14 +26,19 @@ static __always_inline int record_begin(struct record *r, __u8 type, __u32 sysca
 	r->ev = (struct pare_event *)rb->data;
 	r->off = sizeof(struct pare_event);
 	__builtin_memset(r->ev, 0, sizeof(struct pare_event));
-	__u64 pid_tgid = bpf_get_current_pid_tgid();
 	r->ev->type = type;
 	r->ev->syscall = syscall;
+	return 0;
+}
+
+/* Who and when: filled only once a record is known to be new (after dedup). */
+static __always_inline void record_header(struct record *r)
+{
+	__u64 pid_tgid = bpf_get_current_pid_tgid();
 	r->ev->tgid = pid_tgid >> 32;
 	r->ev->pid = (__u32)pid_tgid;
 	r->ev->ts_ns = bpf_ktime_get_ns();
 	bpf_get_current_comm(r->ev->comm, sizeof(r->ev->comm));
-	return 0;
 }
 
 /* Slots must be filled in increasing order: each call appends at r->off. */
@@ -84,6 +89,8 @@ static __always_inline void record_path(struct record *r, int slot, struct vfsmo
 /* Copy the record to the ring buffer. On failure the drop is counted per type
  * and the dedup entry (if any) is removed, so a later hit is reported again
  * instead of being suppressed forever. */
+static __always_inline void dedup_forget(struct dedup_key *key);
+
 static __always_inline void record_submit(struct record *r, struct dedup_key *key)
 {
 	__u32 size = r->off;
@@ -93,7 +100,7 @@ static __always_inline void record_submit(struct record *r, struct dedup_key *ke
 	if (bpf_ringbuf_output(&events, r->buf, size, 0)) {
 		count_drop(r->ev->type);
 		if (key)
-			bpf_map_delete_elem(&seen, key);
+			dedup_forget(key);
 	}
 }
 
@@ -115,8 +122,8 @@ static long hash_step(__u32 i, void *data)
 	__u32 at = i * 8;
 	if (at >= c->len)
 		return 1;
-	__u64 word = 0;
-	bpf_probe_read_kernel(&word, 8, &rb->data[(c->off + at) & REC_OFF_MASK]);
+	/* A direct load from the map value: no helper call per word. */
+	__u64 word = *(__u64 *)&rb->data[(c->off + at) & REC_OFF_MASK];
 	__u32 left = c->len - at;
 	if (left < 8)
 		word &= (1ULL << (left * 8)) - 1;
@@ -132,14 +139,48 @@ static __always_inline __u64 hash_slot(struct record *r, __u32 slot_off, __u32 l
 	return c.h ^ len;
 }
 
+/* splitmix64's finalizer: spreads every input bit over the fingerprint. */
+static __always_inline __u64 mix64(__u64 x)
+{
+	x ^= x >> 30;
+	x *= 0xbf58476d1ce4e5b9ULL;
+	x ^= x >> 27;
+	x *= 0x94d049bb133111ebULL;
+	x ^= x >> 31;
+	return x;
+}
+
+static __always_inline __u64 dedup_fingerprint(struct dedup_key *key)
+{
+	__u64 h = mix64(key->scope);
+	h = mix64(h ^ key->obj);
+	h = mix64(h ^ key->hash);
+	h = mix64(h ^ ((__u64)key->dev << 32 | key->kind));
+	return h | 1; /* 0 marks an empty slot */
+}
+
 /* 1 if the key was already seen (skip the record); otherwise marks it seen. */
 static __always_inline int dedup_seen(struct dedup_key *key)
 {
-	if (bpf_map_lookup_elem(&seen, key))
+	__u64 fp = dedup_fingerprint(key);
+	__u32 slot = fp & (SEEN_SLOTS - 1);
+	__u64 *v = bpf_map_lookup_elem(&seen, &slot);
+	if (!v)
+		return 0;
+	if (*v == fp)
 		return 1;
-	__u8 one = 1;
-	bpf_map_update_elem(&seen, key, &one, BPF_ANY);
+	*v = fp;
 	return 0;
+}
+
+/* The record could not be delivered: let the next occurrence try again. */
+static __always_inline void dedup_forget(struct dedup_key *key)
+{
+	__u64 fp = dedup_fingerprint(key);
+	__u32 slot = fp & (SEEN_SLOTS - 1);
+	__u64 *v = bpf_map_lookup_elem(&seen, &slot);
+	if (v && *v == fp)
+		*v = 0;
 }
 
 #endif
