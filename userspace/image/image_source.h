@@ -1,0 +1,32 @@
+// Image inputs: an OCI image layout (DIR or DIR:TAG) or a `docker save` tar,
+// unpacked into a plain rootfs directory by applying the layers in order with
+// their whiteouts (`.wh.NAME` removes NAME, `.wh..wh..opq` empties the
+// directory's lower-layer contents). Layers are untrusted: no entry, link or
+// whiteout may create, change or remove anything outside DEST.
+#pragma once
+
+#include <string>
+
+#include <nlohmann/json.hpp>
+
+namespace pare {
+
+enum class SourceKind { kRootfsDir, kOciLayout, kDockerArchive };
+
+// What SRC names: a rootfs directory, an OCI layout ("DIR" or "DIR:TAG"), or a
+// docker-save tar file. Throws Error(kExitBadInput) when it is none of them.
+SourceKind detect_source_kind(const std::string& src);
+
+struct UnpackedImage {
+  // The image config blob (the JSON with "config", "rootfs", "history"...),
+  // exactly as stored in the source image.
+  nlohmann::json config;
+  size_t layers = 0;
+};
+
+// Unpacks SRC (kOciLayout or kDockerArchive) into DEST, an existing empty
+// directory. Throws Error(kExitBadInput) naming the problem for a malformed
+// image (missing blob, digest mismatch, unknown tag, bad JSON, unsafe entry).
+UnpackedImage unpack_image(const std::string& src, const std::string& dest);
+
+}  // namespace pare
