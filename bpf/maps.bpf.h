@@ -42,8 +42,17 @@ struct {
 	__uint(type, BPF_MAP_TYPE_HASH);
 	__uint(max_entries, 65536);
 	__type(key, __u32);   /* tgid */
-	__type(value, __u32); /* reserved for a scope id */
+	__type(value, __u32); /* PARE_SCOPE_* flags */
 } traced SEC(".maps");
+
+/* Mount namespaces in scope: a process that execs inside one of them joins
+ * the scope (`runc exec`, `docker exec`), whoever its parent is. */
+struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(max_entries, 64);
+	__type(key, __u32);   /* mnt namespace inode number */
+	__type(value, __u32);
+} traced_mntns SEC(".maps");
 
 /* Dedup table: direct-mapped, one 64-bit fingerprint of a dedup_key per slot.
  * A lookup is an inlined array access and a compare (an LRU hash lookup of the
@@ -95,6 +104,13 @@ static __always_inline void count_drop(__u32 type)
 static __always_inline int is_traced(__u32 tgid)
 {
 	return bpf_map_lookup_elem(&traced, &tgid) != 0;
+}
+
+/* In scope and recording: not waiting for its first exec. */
+static __always_inline int is_recording(__u32 tgid)
+{
+	__u32 *flags = bpf_map_lookup_elem(&traced, &tgid);
+	return flags && !(*flags & PARE_SCOPE_WAIT_EXEC);
 }
 
 #endif

@@ -291,7 +291,7 @@ int BPF_PROG(pare_sys_exit, struct pt_regs *regs, long ret)
 	long id = SYS_ID(regs);
 	if (!is_interesting(id))
 		return 0;
-	if (!is_traced(bpf_get_current_pid_tgid() >> 32))
+	if (!is_recording(bpf_get_current_pid_tgid() >> 32))
 		return 0;
 	if (id == NR_mmap) {
 		on_mmap(regs, ret);
@@ -328,8 +328,18 @@ int BPF_PROG(pare_sys_exit, struct pt_regs *regs, long ret)
 SEC("tp_btf/sched_process_exec")
 int BPF_PROG(pare_exec, struct task_struct *task, pid_t old_pid, struct linux_binprm *bprm)
 {
-	if (!is_traced(bpf_get_current_pid_tgid() >> 32))
-		return 0;
+	__u32 tgid = bpf_get_current_pid_tgid() >> 32;
+	__u32 *flags = bpf_map_lookup_elem(&traced, &tgid);
+	if (flags) {
+		*flags &= ~PARE_SCOPE_WAIT_EXEC; /* from here on it is the app */
+	} else {
+		/* A process entering a traced mount namespace by exec joins the scope. */
+		__u32 mntns = BPF_CORE_READ(task, nsproxy, mnt_ns, ns.inum);
+		if (!bpf_map_lookup_elem(&traced_mntns, &mntns))
+			return 0;
+		__u32 zero = 0;
+		bpf_map_update_elem(&traced, &tgid, &zero, BPF_ANY);
+	}
 	struct record r;
 	if (record_begin(&r, PARE_EV_EXEC, 0))
 		return 0;
@@ -356,13 +366,14 @@ SEC("tp_btf/sched_process_fork")
 int BPF_PROG(pare_fork, struct task_struct *parent, struct task_struct *child)
 {
 	__u32 ptgid = BPF_CORE_READ(parent, tgid);
-	if (!is_traced(ptgid))
+	__u32 *pflags = bpf_map_lookup_elem(&traced, &ptgid);
+	if (!pflags)
 		return 0;
 	__u32 ctgid = BPF_CORE_READ(child, tgid);
 	if (ctgid == ptgid)
 		return 0; /* a new thread: its tgid is already traced */
-	__u32 zero = 0;
-	bpf_map_update_elem(&traced, &ctgid, &zero, BPF_ANY);
+	__u32 flags = *pflags; /* a child of a waiting runtime init waits too */
+	bpf_map_update_elem(&traced, &ctgid, &flags, BPF_ANY);
 	struct record r;
 	if (record_begin(&r, PARE_EV_FORK, 0))
 		return 0;

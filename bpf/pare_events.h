@@ -52,6 +52,10 @@ enum pare_str_slot {
 #define PARE_F_EMPTY_PATH (1u << 6)     /* AT_EMPTY_PATH: the object is dirfd itself */
 #define PARE_F_THREAD (1u << 7)         /* FORK: a thread, not a process */
 
+/* Values of the `traced` map (userspace sets them for the processes it adds). */
+#define PARE_SCOPE_WAIT_EXEC 1u /* in scope, but record nothing until its next exec (a runtime's
+				  * init process between `create` and `start`) */
+
 /* Mode argument of blind-spot records (PARE_EV_BLIND, in `aux`). */
 #define PARE_BLIND_IO_URING 1
 

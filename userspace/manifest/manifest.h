@@ -19,6 +19,7 @@ struct PathEntry {
   std::set<std::string> kinds;    // how the app used it (see schema)
   std::set<std::string> why;      // why it is kept: "traced", "symlink on the way to X", "elf-interp of X"
   std::optional<std::string> target;  // symlink target text
+  bool pseudo = false;                // on /proc, /sys, /dev...: audited, never copied (the runtime provides it)
   uint64_t count = 0;
   uint32_t first_pid = 0;
   std::string first_comm;
@@ -51,6 +52,7 @@ struct Target {
   std::optional<int> pid;
   std::string root = "/";
   std::optional<int> exit_status;
+  std::optional<std::string> lang;  // LC_ALL or LANG the target ran with (picks the locale rule pack)
 };
 
 struct Manifest {

@@ -76,6 +76,7 @@ json manifest_to_json(const Manifest& m) {
   if (!m.target.command.empty()) target["command"] = m.target.command;
   if (m.target.pid) target["pid"] = *m.target.pid;
   if (m.target.exit_status) target["exit_status"] = *m.target.exit_status;
+  if (m.target.lang) target["lang"] = *m.target.lang;
   j["target"] = target;
   j["started_at"] = m.started_at;
   j["ended_at"] = m.ended_at;
@@ -88,6 +89,7 @@ json manifest_to_json(const Manifest& m) {
   for (auto& [p, e] : m.paths) {
     json o = {{"type", e.type}, {"kinds", strings(e.kinds)}, {"why", strings(e.why)}, {"count", e.count}};
     if (e.target) o["target"] = *e.target;
+    if (e.pseudo) o["pseudo"] = true;
     if (e.first_pid) o["first"] = first_seen(e.first_pid, e.first_comm);
     paths[p] = o;
   }
@@ -132,6 +134,7 @@ Manifest manifest_from_json(const json& j, const std::string& source) {
     for (auto& a : *it) m.target.command.push_back(r.str(a, "target.command"));
   }
   if (auto it = target.find("pid"); it != target.end()) m.target.pid = static_cast<int>(r.uint(*it, "target.pid"));
+  if (auto it = target.find("lang"); it != target.end()) m.target.lang = r.str(*it, "target.lang");
   if (auto it = target.find("exit_status"); it != target.end()) {
     if (!it->is_number_integer()) r.fail("target.exit_status", "expected an integer");
     m.target.exit_status = it->get<int>();
@@ -160,6 +163,10 @@ Manifest manifest_from_json(const json& j, const std::string& source) {
     e.kinds = r.str_set(r.member(v, w, "kinds"), w + ".kinds");
     if (auto it = v.find("why"); it != v.end()) e.why = r.str_set(*it, w + ".why");
     if (auto it = v.find("target"); it != v.end()) e.target = r.str(*it, w + ".target");
+    if (auto it = v.find("pseudo"); it != v.end()) {
+      if (!it->is_boolean()) r.fail(w + ".pseudo", "expected true or false");
+      e.pseudo = it->get<bool>();
+    }
     if (auto it = v.find("count"); it != v.end()) e.count = r.uint(*it, w + ".count");
     r.first(v, w, [&](uint32_t pid, std::string comm) { e.first_pid = pid; e.first_comm = std::move(comm); });
     m.paths[p] = std::move(e);

@@ -2,8 +2,10 @@
 
 #include <sys/stat.h>
 
+#include <algorithm>
+
 #include "decode/event_json.h"
-#include "resolve/elf_interp.h"
+#include "resolve/elf_info.h"
 #include "resolve/symlink_chain.h"
 
 namespace pare {
@@ -129,6 +131,7 @@ void fill_manifest_from_trace(Manifest& m, const Observations& obs, const TraceT
   if (obs.decode_errors)
     m.incomplete_reasons.push_back(std::to_string(obs.decode_errors) + " records failed to decode");
   for (auto& b : obs.blind_spots) m.incomplete_reasons.push_back(b);
+  std::sort(m.incomplete_reasons.begin(), m.incomplete_reasons.end());  // merge keeps them sorted too
   m.complete = m.incomplete_reasons.empty() && dropped == 0;
 }
 

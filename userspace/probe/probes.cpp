@@ -103,10 +103,16 @@ Probes::~Probes() {
   if (skel_) pare_bpf__destroy(skel_);
 }
 
-void Probes::trace_tgid(uint32_t tgid) {
-  uint32_t zero = 0;
-  if (bpf_map_update_elem(bpf_map__fd(skel_->maps.traced), &tgid, &zero, BPF_ANY) != 0)
+void Probes::trace_tgid(uint32_t tgid, bool wait_exec) {
+  uint32_t flags = wait_exec ? PARE_SCOPE_WAIT_EXEC : 0;
+  if (bpf_map_update_elem(bpf_map__fd(skel_->maps.traced), &tgid, &flags, BPF_ANY) != 0)
     throw Error(kExitFailure, errno_message("cannot add pid " + std::to_string(tgid) + " to the traced set", errno));
+}
+
+void Probes::trace_mount_namespace(uint32_t inum) {
+  uint32_t zero = 0;
+  if (bpf_map_update_elem(bpf_map__fd(skel_->maps.traced_mntns), &inum, &zero, BPF_ANY) != 0)
+    throw Error(kExitFailure, errno_message("cannot add a mount namespace to the scope", errno));
 }
 
 bool Probes::is_traced(uint32_t tgid) const {
@@ -131,7 +137,7 @@ std::map<std::string, uint64_t> Probes::drops() const {
   std::map<std::string, uint64_t> out;
   int ncpu = libbpf_num_possible_cpus();
   std::vector<uint64_t> values(ncpu > 0 ? ncpu : 1);
-  for (uint32_t type = 0; type < PARE_EV_MAX; ++type) {
+  for (uint32_t type = PARE_EV_EXEC; type < PARE_EV_MAX; ++type) {
     uint64_t sum = 0;
     if (bpf_map_lookup_elem(bpf_map__fd(skel_->maps.drops), &type, values.data()) == 0)
       for (auto v : values) sum += v;

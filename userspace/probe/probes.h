@@ -24,7 +24,10 @@ class Probes {
   Probes& operator=(const Probes&) = delete;
 
   // Put a process (and, through the fork probe, its future children) in scope.
-  void trace_tgid(uint32_t tgid);
+  // WAIT_EXEC: record nothing from it until its next exec (a runtime's init).
+  void trace_tgid(uint32_t tgid, bool wait_exec = false);
+  // Every process that execs inside mount namespace INUM joins the scope.
+  void trace_mount_namespace(uint32_t inum);
   bool is_traced(uint32_t tgid) const;
   // True when no process is in scope any more (the tree has exited).
   bool scope_empty() const;

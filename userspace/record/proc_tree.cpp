@@ -2,6 +2,7 @@
 
 #include <dirent.h>
 #include <signal.h>
+#include <sys/stat.h>
 
 #include <cerrno>
 #include <cstdlib>
@@ -54,6 +55,30 @@ std::set<pid_t> process_tree(pid_t root) {
     if (!out.insert(p).second) continue;
     auto [a, b] = children.equal_range(p);
     for (auto it = a; it != b; ++it) todo.push_back(it->second);
+  }
+  return out;
+}
+
+}  // namespace pare
+
+namespace pare {
+
+uint32_t mount_namespace_of(pid_t pid) {
+  struct stat st;
+  if (stat(("/proc/" + std::to_string(pid) + "/ns/mnt").c_str(), &st) != 0) return 0;
+  return static_cast<uint32_t>(st.st_ino);
+}
+
+std::set<pid_t> processes_in_mount_namespace(uint32_t inum) {
+  std::set<pid_t> out;
+  if (DIR* d = opendir("/proc")) {
+    while (dirent* e = readdir(d)) {
+      char* end;
+      long pid = std::strtol(e->d_name, &end, 10);
+      if (*end != '\0' || pid <= 0) continue;
+      if (mount_namespace_of(static_cast<pid_t>(pid)) == inum) out.insert(static_cast<pid_t>(pid));
+    }
+    closedir(d);
   }
   return out;
 }

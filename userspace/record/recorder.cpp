@@ -3,8 +3,10 @@
 #include <signal.h>
 #include <sys/prctl.h>
 #include <sys/wait.h>
+#include <unistd.h>
 
 #include <chrono>
+#include <cstdlib>
 #include <ctime>
 #include <memory>
 
@@ -60,6 +62,8 @@ double seconds_since(Clock::time_point t) { return std::chrono::duration<double>
 int run_record(const RecordOptions& opts) {
   if (opts.command.empty() == !opts.pid.has_value())
     throw Error(kExitUsage, "record needs exactly one target: -- CMD [ARGS...] or --pid PID");
+  // A bad --no-rule fails before anything runs, not after the recording.
+  validate_rule_names(opts.closure_opts.disabled_rules);
   check_tracing_environment();
   if (opts.pid && !process_exists(*opts.pid))
     throw Error(kExitTarget, "no process with pid " + std::to_string(*opts.pid));
@@ -104,16 +108,30 @@ int run_record(const RecordOptions& opts) {
 
   if (child) {
     m.target.command = opts.command;
+    for (const char* var : {"LC_ALL", "LANG"})
+      if (const char* v = std::getenv(var); v && *v) {
+        m.target.lang = v;
+        break;
+      }
     probes.trace_tgid(static_cast<uint32_t>(child->pid()));
     child->release();
     spdlog::info("started {} as pid {}", opts.command[0], child->pid());
   } else {
     m.target.pid = *opts.pid;
+    // A process in another mount namespace is a container: its whole mount
+    // namespace is the scope (later `exec`s into it included). One in ours is
+    // an ordinary process: its tree is the scope.
+    uint32_t ns = mount_namespace_of(*opts.pid);
+    bool container = ns != 0 && ns != mount_namespace_of(getpid());
+    if (container) probes.trace_mount_namespace(ns);
     // Children forked during the scan are caught by the fork probe once their
     // parent is in scope; scanning twice closes the window between the two.
-    for (int pass = 0; pass < 2; ++pass)
+    for (int pass = 0; pass < 2; ++pass) {
       for (pid_t p : process_tree(*opts.pid)) probes.trace_tgid(static_cast<uint32_t>(p));
-    spdlog::info("attached to pid {} and its descendants", *opts.pid);
+      if (container)
+        for (pid_t p : processes_in_mount_namespace(ns)) probes.trace_tgid(static_cast<uint32_t>(p));
+    }
+    spdlog::info("attached to pid {} and its {}", *opts.pid, container ? "mount namespace" : "descendants");
   }
 
   auto start = Clock::now();
@@ -155,6 +173,7 @@ int run_record(const RecordOptions& opts) {
   TraceTotals totals;
   totals.drops = probes.drops();
   fill_manifest_from_trace(m, agg.observations(), totals, root);
+  if (opts.closure) apply_closure(m, root, opts.closure_opts);
   if (!m.complete)
     for (auto& r : m.incomplete_reasons) spdlog::warn("manifest incomplete: {}", r);
   spdlog::info("{} records, {} paths, {} missing, {} processes", agg.observations().records, m.paths.size(),

@@ -8,6 +8,8 @@
 #include <string>
 #include <vector>
 
+#include "closure/closure.h"
+
 namespace pare {
 
 struct RecordOptions {
@@ -17,6 +19,8 @@ struct RecordOptions {
   std::string events_path;           // JSONL of every decoded record; none when empty
   std::optional<double> duration_s;  // stop after this long
   double grace_s = 5.0;              // after a stop request: SIGTERM, wait this long, SIGKILL
+  bool closure = true;               // apply the closure against the target's root
+  ClosureOptions closure_opts;
 };
 
 // Returns the process exit code (see README "Exit codes"); throws Error on failure.

@@ -1,11 +1,13 @@
 #include "resolve/root_fs.h"
 
+#include <dirent.h>
 #include <fcntl.h>
 #include <linux/openat2.h>
 #include <sys/syscall.h>
 #include <unistd.h>
 
 #include <cerrno>
+#include <algorithm>
 #include <climits>
 
 #include "common/error.h"
@@ -63,5 +65,23 @@ std::optional<std::string> RootFs::readlink(const std::string& path) const {
 }
 
 int RootFs::open_read(const std::string& path) const { return open_in_root(path, O_RDONLY); }
+
+std::vector<std::string> RootFs::list_dir(const std::string& path) const {
+  std::vector<std::string> out;
+  int fd = open_in_root(path, O_RDONLY | O_DIRECTORY);
+  if (fd < 0) return out;
+  DIR* d = fdopendir(fd);
+  if (!d) {
+    close(fd);
+    return out;
+  }
+  while (dirent* e = readdir(d)) {
+    std::string name = e->d_name;
+    if (name != "." && name != "..") out.push_back(std::move(name));
+  }
+  closedir(d);
+  std::sort(out.begin(), out.end());
+  return out;
+}
 
 }  // namespace pare

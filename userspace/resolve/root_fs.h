@@ -7,6 +7,7 @@
 
 #include <optional>
 #include <string>
+#include <vector>
 
 namespace pare {
 
@@ -24,9 +25,13 @@ class RootFs {
   std::optional<std::string> readlink(const std::string& path) const;
   // O_RDONLY|O_CLOEXEC file descriptor of PATH inside the root, or -1 (errno set).
   int open_read(const std::string& path) const;
+  // Any open of PATH inside the root (O_CLOEXEC added), or -1 (errno set).
+  int open_in_root(const std::string& path, int flags) const;
+  // Entries of directory PATH (no "." or ".."), sorted; empty if not a directory.
+  std::vector<std::string> list_dir(const std::string& path) const;
+  int fd() const { return fd_; }
 
  private:
-  int open_in_root(const std::string& path, int flags) const;
   std::string root_;
   int fd_ = -1;
 };

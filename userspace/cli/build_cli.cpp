@@ -1,0 +1,36 @@
+#include <memory>
+
+#include "build/build_command.h"
+#include "cli/commands.h"
+
+namespace pare {
+
+Command add_build_command(CLI::App& app) {
+  auto o = std::make_shared<BuildOptions>();
+  auto entrypoint = std::make_shared<std::vector<std::string>>();
+  auto cmd_args = std::make_shared<std::vector<std::string>>();
+  auto* cmd = app.add_subcommand(
+      "build",
+      "Build a minimal image from a manifest and a source: a rootfs directory, an OCI image layout\n"
+      "(DIR or DIR:TAG) or a `docker save` tar. Output: a rootfs directory, an OCI image layout or an\n"
+      "oci-archive tar. Prints before/after sizes and what was removed.\n"
+      "Example: pare build --manifest app.json --from ./image:latest -o ./slim --format oci");
+  cmd->add_option("--manifest", o->manifest_path, "Manifest to build from")->required();
+  cmd->add_option("--from", o->from, "Source rootfs directory, OCI layout (DIR[:TAG]) or docker-save tar")->required();
+  cmd->add_option("-o,--output", o->output, "Output directory (dir, oci) or file (oci-archive)")->required();
+  cmd->add_option("--format", o->format, "dir | oci | oci-archive (default: dir for a rootfs, oci for an image)")
+      ->check(CLI::IsMember({"dir", "oci", "oci-archive"}));
+  cmd->add_flag("--force", o->force, "Replace a non-empty output");
+  cmd->add_option("--report", o->report_path, "Also write the size report as JSON to FILE");
+  auto* ep = cmd->add_option("--entrypoint", *entrypoint, "Override the image Entrypoint (repeat for each word)");
+  auto* cm = cmd->add_option("--cmd", *cmd_args, "Override the image Cmd (repeat for each word)");
+  cmd->add_option("--env", o->env, "Set KEY=VALUE in the image Env (repeatable)");
+  cmd->add_option("--tag", o->tag, "Tag of the OCI image (default: latest)");
+  return {cmd, [=] {
+            if (ep->count()) o->entrypoint = *entrypoint;
+            if (cm->count()) o->cmd = *cmd_args;
+            return run_build(*o);
+          }};
+}
+
+}  // namespace pare

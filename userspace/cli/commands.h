@@ -1,0 +1,25 @@
+// Each subcommand registers its options and returns how to run it once parsed.
+#pragma once
+
+#include <CLI/CLI.hpp>
+#include <functional>
+
+#include "closure/closure.h"
+
+namespace pare {
+
+struct Command {
+  CLI::App* app = nullptr;
+  std::function<int()> run;
+};
+
+Command add_record_command(CLI::App& app);
+Command add_manifest_command(CLI::App& app);
+Command add_merge_command(CLI::App& app);
+Command add_diff_command(CLI::App& app);
+Command add_build_command(CLI::App& app);
+
+// --no-rule / --include / --exclude, shared by record and manifest.
+void add_closure_options(CLI::App* cmd, ClosureOptions& opts);
+
+}  // namespace pare

@@ -1,0 +1,176 @@
+#include "closure/closure.h"
+
+#include <sys/stat.h>
+
+#include <deque>
+
+#include <spdlog/spdlog.h>
+
+#include "closure/glob.h"
+#include "closure/library_search.h"
+#include "closure/rule_packs.h"
+#include "common/error.h"
+#include "resolve/elf_info.h"
+#include "resolve/symlink_chain.h"
+
+namespace pare {
+
+namespace {
+
+std::string file_type(const RootFs& fs, const std::string& path) {
+  auto st = fs.lstat(path);
+  if (!st) return "absent";
+  if (S_ISREG(st->st_mode)) return "file";
+  if (S_ISDIR(st->st_mode)) return "dir";
+  if (S_ISLNK(st->st_mode)) return "symlink";
+  return "other";
+}
+
+class ClosureBuilder {
+ public:
+  ClosureBuilder(Manifest& m, const RootFs& fs) : m_(m), fs_(fs), libs_(fs) {}
+
+  // Keeps PATH (as named) with every link on the way; returns the physical
+  // path it reaches, or "" when it does not exist in the root.
+  std::string keep(const std::string& path, const std::string& why) {
+    Resolution res = resolve_in_root(fs_, path);
+    if (!res.exists) return "";
+    for (auto& hop : res.hops) {
+      auto& e = m_.paths[hop.link];
+      e.why.insert("symlink on the way to " + res.path);
+      e.target = hop.target;
+      e.type = "symlink";
+    }
+    auto& e = m_.paths[res.path];
+    e.why.insert(why);
+    if (e.type == "unknown" || e.type == "absent") e.type = file_type(fs_, res.path);
+    // The name as asked for is a link itself (/etc/localtime): it is kept for the same reason.
+    std::string named = lexical_normalize(path);
+    if (named != res.path && m_.paths.count(named)) m_.paths[named].why.insert(why);
+    return res.path;
+  }
+
+  // ELF closure: every ELF among the kept files brings its loader and libraries.
+  void elf_closure(ClosureStats& stats) {
+    std::deque<std::string> todo;
+    for (auto& [p, e] : m_.paths)
+      if (e.type == "file" && !e.pseudo) todo.push_back(p);
+    std::set<std::string> done;
+    while (!todo.empty()) {
+      std::string p = todo.front();
+      todo.pop_front();
+      if (!done.insert(p).second) continue;
+      auto info = read_elf_info(fs_, p);
+      if (!info) continue;
+      if (info->interp) {
+        std::string got = keep(*info->interp, "elf-interp of " + p);
+        if (got.empty()) stats.unresolved.push_back(*info->interp + " (PT_INTERP of " + p + ")");
+        else if (!done.count(got)) todo.push_back(got);
+      }
+      for (auto& soname : info->needed) {
+        auto found = libs_.find(soname, *info, p);
+        if (!found) {
+          stats.unresolved.push_back(soname + " needed by " + p);
+          continue;
+        }
+        size_t before = m_.paths.size();
+        std::string got = keep(*found, "elf-dependency of " + p);
+        stats.elf_dependencies += m_.paths.size() - before;
+        if (!got.empty() && !done.count(got)) todo.push_back(got);
+      }
+    }
+  }
+
+  void parents(ClosureStats& stats) {
+    std::set<std::string> dirs;
+    for (auto& [p, e] : m_.paths) {
+      std::string d = p;
+      while (true) {
+        size_t i = d.rfind('/');
+        if (i == 0 || i == std::string::npos) break;
+        d.resize(i);
+        dirs.insert(d);
+      }
+    }
+    for (auto& d : dirs) {
+      auto [it, added] = m_.paths.try_emplace(d);
+      if (added) {
+        ++stats.parent_dirs;
+        it->second.type = file_type(fs_, d);
+      }
+      it->second.why.insert("parent directory");
+    }
+  }
+
+ private:
+  Manifest& m_;
+  const RootFs& fs_;
+  LibrarySearch libs_;
+};
+
+}  // namespace
+
+bool is_pseudo_path(const std::string& p) {
+  for (const char* prefix : {"/proc", "/sys", "/dev"})
+    if (p == prefix || p.rfind(std::string(prefix) + "/", 0) == 0) return true;
+  return false;
+}
+
+void validate_rule_names(const std::set<std::string>& names) {
+  for (auto& name : names) {
+    bool known = false;
+    for (auto& pack : rule_packs()) known |= pack.name == name;
+    if (!known) throw Error(kExitUsage, "unknown rule pack '" + name + "' (see 'pare manifest --help')");
+  }
+}
+
+ClosureStats apply_closure(Manifest& m, const RootFs& fs, const ClosureOptions& opts) {
+  validate_rule_names(opts.disabled_rules);
+  ClosureStats stats;
+  ClosureBuilder b(m, fs);
+
+  for (auto& [p, e] : m.paths) e.pseudo = is_pseudo_path(p);
+
+  for (auto& pattern : opts.includes) {
+    auto matches = glob_expand(fs, pattern);
+    if (matches.empty()) spdlog::warn("--include {} matches nothing in {}", pattern, fs.root());
+    for (auto& p : matches) {
+      size_t before = m.paths.size();
+      b.keep(p, "include " + pattern);
+      stats.included += m.paths.size() - before;
+    }
+  }
+
+  for (auto& pack : rule_packs()) {
+    if (opts.disabled_rules.count(pack.name)) continue;
+    for (auto& pattern : rule_pack_paths(pack.name, m, fs)) {
+      std::vector<std::string> matches =
+          pattern.find_first_of("*?[") == std::string::npos ? std::vector<std::string>{pattern} : glob_expand(fs, pattern);
+      for (auto& p : matches) {
+        size_t before = m.paths.size();
+        b.keep(p, "rule " + pack.name);
+        stats.rule_paths += m.paths.size() - before;
+      }
+    }
+  }
+
+  b.elf_closure(stats);
+
+  for (auto& pattern : opts.excludes) {
+    for (auto it = m.paths.begin(); it != m.paths.end();) {
+      if (glob_match(pattern, it->first)) {
+        it = m.paths.erase(it);
+        ++stats.excluded;
+      } else {
+        ++it;
+      }
+    }
+  }
+
+  b.parents(stats);
+  for (auto& [p, e] : m.paths) e.pseudo = is_pseudo_path(p);
+  for (auto& u : stats.unresolved) spdlog::warn("closure: cannot find {}", u);
+  return stats;
+}
+
+}  // namespace pare

@@ -1,0 +1,67 @@
+#include "manifest/diff.h"
+
+namespace pare {
+
+namespace {
+
+template <class M>
+void compare_keys(const M& a, const M& b, std::vector<std::string>& added, std::vector<std::string>& removed) {
+  for (auto& [k, v] : b)
+    if (!a.count(k)) added.push_back(k);
+  for (auto& [k, v] : a)
+    if (!b.count(k)) removed.push_back(k);
+}
+
+std::string kinds_text(const std::set<std::string>& kinds, const std::set<std::string>& why) {
+  std::string s;
+  for (auto& k : kinds) s += (s.empty() ? "" : ",") + k;
+  if (s.empty() && !why.empty()) s = *why.begin();
+  return s.empty() ? "" : "  (" + s + ")";
+}
+
+}  // namespace
+
+bool ManifestDiff::empty() const {
+  return added_paths.empty() && removed_paths.empty() && added_missing.empty() && removed_missing.empty() &&
+         added_processes.empty() && removed_processes.empty();
+}
+
+ManifestDiff diff_manifests(const Manifest& a, const Manifest& b) {
+  ManifestDiff d;
+  compare_keys(a.paths, b.paths, d.added_paths, d.removed_paths);
+  compare_keys(a.missing, b.missing, d.added_missing, d.removed_missing);
+  compare_keys(a.processes, b.processes, d.added_processes, d.removed_processes);
+  return d;
+}
+
+nlohmann::json diff_to_json(const ManifestDiff& d) {
+  return {
+      {"paths", {{"added", d.added_paths}, {"removed", d.removed_paths}}},
+      {"missing", {{"added", d.added_missing}, {"removed", d.removed_missing}}},
+      {"processes", {{"added", d.added_processes}, {"removed", d.removed_processes}}},
+      {"identical", d.empty()},
+  };
+}
+
+std::string diff_to_text(const ManifestDiff& d, const Manifest& a, const Manifest& b) {
+  std::string out;
+  auto section = [&](const char* title, const std::vector<std::string>& added, const std::vector<std::string>& removed,
+                     auto describe_added, auto describe_removed) {
+    if (added.empty() && removed.empty()) return;
+    out += std::string(title) + ":\n";
+    for (auto& p : added) out += "+ " + p + describe_added(p) + "\n";
+    for (auto& p : removed) out += "- " + p + describe_removed(p) + "\n";
+  };
+  section("paths", d.added_paths, d.removed_paths,
+          [&](const std::string& p) { return kinds_text(b.paths.at(p).kinds, b.paths.at(p).why); },
+          [&](const std::string& p) { return kinds_text(a.paths.at(p).kinds, a.paths.at(p).why); });
+  section("missing", d.added_missing, d.removed_missing,
+          [&](const std::string& p) { return kinds_text(b.missing.at(p).errors, {}); },
+          [&](const std::string& p) { return kinds_text(a.missing.at(p).errors, {}); });
+  auto none = [](const std::string&) { return std::string(); };
+  section("processes", d.added_processes, d.removed_processes, none, none);
+  if (out.empty()) out = "no differences\n";
+  return out;
+}
+
+}  // namespace pare

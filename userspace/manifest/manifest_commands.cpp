@@ -1,0 +1,56 @@
+#include "manifest/manifest_commands.h"
+
+#include <cstdio>
+
+#include <spdlog/spdlog.h>
+
+#include "closure/rule_packs.h"
+#include "common/atomic_file.h"
+#include "common/error.h"
+#include "manifest/diff.h"
+#include "manifest/merge.h"
+#include "resolve/root_fs.h"
+
+namespace pare {
+
+namespace {
+
+std::vector<Manifest> read_all(const std::vector<std::string>& paths) {
+  std::vector<Manifest> out;
+  for (auto& p : paths) out.push_back(read_manifest_file(p));
+  return out;
+}
+
+}  // namespace
+
+std::string rules_help() {
+  std::string s;
+  for (auto& p : rule_packs()) s += "  " + p.name + ": " + p.description + "\n";
+  return s;
+}
+
+int run_manifest_closure(const ManifestCommandOptions& o) {
+  if (o.inputs.empty()) throw Error(kExitUsage, "manifest needs at least one input manifest");
+  Manifest m = merge_manifests(read_all(o.inputs));
+  RootFs fs(o.rootfs);
+  ClosureStats st = apply_closure(m, fs, o.closure);
+  spdlog::info("closure: +{} elf dependencies, +{} rule paths, +{} included, +{} parent dirs, -{} excluded",
+               st.elf_dependencies, st.rule_paths, st.included, st.parent_dirs, st.excluded);
+  write_output(o.output, manifest_to_string(m));
+  return kExitOk;
+}
+
+int run_merge(const std::vector<std::string>& inputs, const std::string& output) {
+  if (inputs.empty()) throw Error(kExitUsage, "merge needs at least one input manifest");
+  write_output(output, manifest_to_string(merge_manifests(read_all(inputs))));
+  return kExitOk;
+}
+
+int run_diff(const std::string& a_path, const std::string& b_path, bool json, bool exit_code) {
+  Manifest a = read_manifest_file(a_path), b = read_manifest_file(b_path);
+  ManifestDiff d = diff_manifests(a, b);
+  write_output("", json ? diff_to_json(d).dump(2) + "\n" : diff_to_text(d, a, b));
+  return exit_code && !d.empty() ? 1 : kExitOk;
+}
+
+}  // namespace pare

@@ -1,0 +1,98 @@
+#include "manifest/merge.h"
+
+#include <algorithm>
+#include <set>
+
+namespace pare {
+
+namespace {
+
+// The first process that touched a path, chosen the same whatever the order.
+template <class E>
+void merge_first(E& into, const E& from) {
+  if (!from.first_pid) return;
+  if (!into.first_pid || std::tie(from.first_pid, from.first_comm) < std::tie(into.first_pid, into.first_comm)) {
+    into.first_pid = from.first_pid;
+    into.first_comm = from.first_comm;
+  }
+}
+
+template <class S>
+void unite(S& into, const S& from) {
+  into.insert(from.begin(), from.end());
+}
+
+std::vector<std::string> sorted_union(const std::vector<std::string>& a, const std::vector<std::string>& b) {
+  std::set<std::string> s(a.begin(), a.end());
+  s.insert(b.begin(), b.end());
+  return {s.begin(), s.end()};
+}
+
+}  // namespace
+
+Manifest merge_manifests(const std::vector<Manifest>& inputs) {
+  Manifest out;
+  if (inputs.empty()) return out;
+  out = inputs.front();
+  // Normalise the first input the way every later one is merged, so the
+  // result does not depend on which input came first.
+  out.incomplete_reasons = sorted_union(out.incomplete_reasons, {});
+  out.blind_spots = sorted_union(out.blind_spots, {});
+  for (size_t i = 1; i < inputs.size(); ++i) {
+    const Manifest& in = inputs[i];
+    out.tool_version = std::max(out.tool_version, in.tool_version);
+    if (!(out.target.command == in.target.command && out.target.pid == in.target.pid &&
+          out.target.root == in.target.root)) {
+      out.target.command.clear();
+      out.target.pid.reset();
+      out.target.root = std::min(out.target.root, in.target.root);
+    }
+    if (out.target.exit_status != in.target.exit_status) out.target.exit_status.reset();
+    if (out.target.lang != in.target.lang) out.target.lang = std::min(out.target.lang, in.target.lang);
+    out.started_at = std::min(out.started_at, in.started_at);
+    out.ended_at = std::max(out.ended_at, in.ended_at);
+    out.complete = out.complete && in.complete;
+    out.incomplete_reasons = sorted_union(out.incomplete_reasons, in.incomplete_reasons);
+    out.blind_spots = sorted_union(out.blind_spots, in.blind_spots);
+    for (auto& [k, v] : in.drops) out.drops[k] = std::max(out.drops[k], v);
+    out.truncated = std::max(out.truncated, in.truncated);
+
+    for (auto& [p, e] : in.paths) {
+      auto [it, added] = out.paths.try_emplace(p, e);
+      if (added) continue;
+      auto& o = it->second;
+      unite(o.kinds, e.kinds);
+      unite(o.why, e.why);
+      if (o.type != e.type) o.type = std::min(o.type, e.type);  // e.g. "absent" in one run
+      if (!o.target || (e.target && *e.target < *o.target)) o.target = e.target ? e.target : o.target;
+      o.pseudo = o.pseudo || e.pseudo;
+      o.count = std::max(o.count, e.count);
+      merge_first(o, e);
+    }
+    for (auto& [p, e] : in.missing) {
+      auto [it, added] = out.missing.try_emplace(p, e);
+      if (added) continue;
+      unite(it->second.kinds, e.kinds);
+      unite(it->second.errors, e.errors);
+      it->second.count = std::max(it->second.count, e.count);
+      merge_first(it->second, e);
+    }
+    for (auto& [p, e] : in.processes) {
+      auto [it, added] = out.processes.try_emplace(p, e);
+      if (added) continue;
+      unite(it->second.scripts, e.scripts);
+      it->second.execs = std::max(it->second.execs, e.execs);
+      merge_first(it->second, e);
+    }
+    for (auto& [p, e] : in.unbacked) {
+      auto [it, added] = out.unbacked.try_emplace(p, e);
+      if (added) continue;
+      unite(it->second.kinds, e.kinds);
+      it->second.count = std::max(it->second.count, e.count);
+      merge_first(it->second, e);
+    }
+  }
+  return out;
+}
+
+}  // namespace pare
