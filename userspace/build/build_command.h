@@ -24,4 +24,16 @@ struct BuildOptions {
 
 int run_build(const BuildOptions& opts);
 
+// The pieces, shared with `pare slim`:
+struct Manifest;
+struct CopyResult;
+struct OciWriteOptions;
+// Refuses an OUT that exists and is not an empty directory, unless FORCE.
+void check_build_output(const std::string& out, bool force);
+// Copies the manifest's copyable paths (not pseudo, not absent) from SRC_ROOT into ROOTFS_OUT (existing, empty).
+CopyResult copy_manifest_paths(const Manifest& m, const std::string& src_root, const std::string& rootfs_out);
+// ROOTFS -> OUT as FORMAT (dir: moved; oci / oci-archive: packaged). WORK is a scratch dir on OUT's filesystem.
+void publish_rootfs(const std::string& rootfs, const std::string& format, const std::string& out,
+                    const OciWriteOptions& oci, const std::string& work);
+
 }  // namespace pare

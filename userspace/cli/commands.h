@@ -5,6 +5,7 @@
 #include <functional>
 
 #include "closure/closure.h"
+#include "traffic/traffic_plan.h"
 
 namespace pare {
 
@@ -18,8 +19,11 @@ Command add_manifest_command(CLI::App& app);
 Command add_merge_command(CLI::App& app);
 Command add_diff_command(CLI::App& app);
 Command add_build_command(CLI::App& app);
+Command add_slim_command(CLI::App& app);
 
-// --no-rule / --include / --exclude, shared by record and manifest.
+// --no-rule / --include / --exclude, shared by record, manifest and slim.
 void add_closure_options(CLI::App* cmd, ClosureOptions& opts);
+// --ready-*, --traffic, --http-probe, --wait-exit, shared by record and slim.
+void add_traffic_options(CLI::App* cmd, TrafficPlan& plan);
 
 }  // namespace pare

@@ -6,6 +6,22 @@
 
 namespace pare {
 
+void add_traffic_options(CLI::App* cmd, TrafficPlan& plan) {
+  cmd->add_option("--ready-tcp", plan.ready_tcp, "Wait until HOST:PORT accepts connections (repeatable)")
+      ->type_name("HOST:PORT");
+  cmd->add_option("--ready-http", plan.ready_http, "Wait until URL answers 2xx/3xx (repeatable)")->type_name("URL");
+  cmd->add_option("--ready-delay", plan.ready_delay_s, "Then wait SECONDS more")->check(CLI::NonNegativeNumber);
+  cmd->add_option("--ready-timeout", plan.ready_timeout_s, "Give up waiting after SECONDS (default 60)")
+      ->check(CLI::PositiveNumber);
+  cmd->add_flag("--wait-exit", plan.wait_exit, "Batch app: run the traffic after it exited by itself");
+  cmd->add_option("--traffic", plan.commands,
+                  "Host shell command that drives the app; must exit 0 (repeatable; never recorded;\n"
+                  "PARE_APP_LOG names the app's output file when --app-log is set)")
+      ->type_name("CMD");
+  cmd->add_option("--http-probe", plan.http_probes, "GET URL; a non-2xx/3xx answer fails the run (repeatable)")
+      ->type_name("URL");
+}
+
 void add_closure_options(CLI::App* cmd, ClosureOptions& opts) {
   cmd->add_option("--no-rule", opts.disabled_rules, "Switch off a rule pack (repeatable):\n" + rules_help())
       ->type_name("NAME");
@@ -25,7 +41,10 @@ Command add_record_command(CLI::App& app) {
       "Trace a command (or a running process) and its descendants; write the allowlist manifest.\n"
       "Examples:\n"
       "  pare record -o app.json -- python3 app.py\n"
-      "  pare record --pid 1234 --duration 60 -o app.json");
+      "  pare record --pid 1234 --duration 60 -o app.json\n"
+      "  pare record --bundle ./bundle --ready-tcp 127.0.0.1:8080 --http-probe http://127.0.0.1:8080/ -o app.json\n"
+      "When traffic options are given, the target is stopped (SIGTERM, 5 s, SIGKILL) once the traffic is done.\n"
+      "A failed readiness wait or traffic keeps the manifest as OUT.partial.json and exits 6.");
   cmd->add_option("-o,--output", opts->output, "Write the manifest here (default: stdout)");
   cmd->add_option("--events", opts->events_path, "Also write every decoded record as JSON lines to FILE");
   auto* dur = cmd->add_option("--duration", *duration, "Stop after SECONDS (the target is sent SIGTERM)")
@@ -33,7 +52,13 @@ Command add_record_command(CLI::App& app) {
   auto* pid_opt = cmd->add_option("--pid", *pid, "Attach to running process PID and its descendants")
                       ->check(CLI::PositiveNumber);
   auto* cmd_opt = cmd->add_option("command", opts->command, "-- CMD [ARGS...]: the command to run and trace");
+  auto* bundle_opt = cmd->add_option("--bundle", opts->bundle, "Run the OCI bundle DIR with runc and record the container");
+  cmd->add_option("--runtime", opts->runtime, "OCI runtime for --bundle (default: runc from PATH)");
+  cmd->add_option("--app-log", opts->app_log, "Write the container's stdout/stderr to FILE (default: stderr)");
   pid_opt->excludes(cmd_opt);
+  bundle_opt->excludes(cmd_opt);
+  bundle_opt->excludes(pid_opt);
+  add_traffic_options(cmd, opts->traffic);
   cmd->add_flag("--no-closure", *no_closure, "Keep only what was traced: no ELF dependencies, rule packs or parents");
   add_closure_options(cmd, opts->closure_opts);
   return {cmd, [=] {

@@ -77,7 +77,7 @@ const std::vector<RulePack>& rule_packs() {
       {"nss", "nsswitch.conf, hosts, resolv.conf, host.conf, gai.conf and libnss_files/dns, for dynamic programs"},
       {"passwd-group", "/etc/passwd and /etc/group: user and group names (runtimes resolve User with them)"},
       {"ld.so.cache", "the loader cache and its config, for dynamic programs"},
-      {"tzdata", "/etc/localtime, /etc/timezone and the zoneinfo tree, when a zone file was read"},
+      {"tzdata", "/etc/localtime and /etc/timezone when a zone file was read; the whole zoneinfo tree when a zone other than the local one was"},
       {"locale", "every file of the locale named by the traced LANG or of a locale the app read"},
   };
   return packs;
@@ -102,7 +102,21 @@ std::vector<std::string> rule_pack_paths(const std::string& name, const Manifest
   }
   if (name == "tzdata") {
     if (!any_path(m, reads_zoneinfo)) return {};
-    return {"/etc/localtime", "/etc/timezone", "/usr/share/zoneinfo/**"};
+    // Reading only the local zone (through /etc/localtime) needs just that
+    // zone; naming other zones (TZ=..., a zone picker) needs the whole tree.
+    std::string local;
+    if (auto it = m.paths.find("/etc/localtime"); it != m.paths.end() && it->second.target) {
+      std::string t = *it->second.target;
+      local = t[0] == '/' ? t : "/etc/" + t;
+    }
+    bool other_zones = false;
+    for (auto& [p, e] : m.paths)
+      if (starts_with(p, "/usr/share/zoneinfo/") && e.type != "dir" && p != local && !e.kinds.empty()) other_zones = true;
+    for (auto& [p, e] : m.missing)
+      if (starts_with(p, "/usr/share/zoneinfo/")) other_zones = true;
+    std::vector<std::string> out = {"/etc/localtime", "/etc/timezone"};
+    if (other_zones) out.push_back("/usr/share/zoneinfo/**");
+    return out;
   }
   if (name == "locale") {
     auto names = locales_read(m);

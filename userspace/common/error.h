@@ -14,6 +14,8 @@ enum ExitCode : int {
   kExitEnvironment = 3,  // not root, no BTF, probes refused: fix the machine
   kExitBadInput = 4,     // malformed manifest, unreadable rootfs
   kExitTarget = 5,       // the traced command could not be started
+  kExitTraffic = 6,      // the app was not ready or its test traffic failed
+  kExitVerify = 7,       // slim: the minimal image failed the traffic the full one passed
 };
 
 class Error : public std::runtime_error {

@@ -1,14 +1,13 @@
 #include "record/recorder.h"
 
 #include <signal.h>
-#include <sys/prctl.h>
-#include <sys/wait.h>
-#include <unistd.h>
 
+#include <atomic>
 #include <chrono>
 #include <cstdlib>
 #include <ctime>
 #include <memory>
+#include <thread>
 
 #include <spdlog/spdlog.h>
 
@@ -20,8 +19,7 @@
 #include "decode/event_json.h"
 #include "manifest/trace_to_manifest.h"
 #include "probe/probes.h"
-#include "record/held_child.h"
-#include "record/proc_tree.h"
+#include "record/targets.h"
 #include "resolve/root_fs.h"
 
 namespace pare {
@@ -57,33 +55,66 @@ using Clock = std::chrono::steady_clock;
 
 double seconds_since(Clock::time_point t) { return std::chrono::duration<double>(Clock::now() - t).count(); }
 
+std::unique_ptr<RecordTarget> make_target(const RecordOptions& o) {
+  int n = !o.command.empty() + o.pid.has_value() + !o.bundle.empty();
+  if (n != 1) throw Error(kExitUsage, "record needs exactly one target: -- CMD [ARGS...], --pid PID or --bundle DIR");
+  if (o.pid) return pid_target(*o.pid);
+  if (!o.bundle.empty()) return bundle_target(o.bundle, o.runtime, o.app_log);
+  return command_target(o.command);
+}
+
+// Test traffic on its own thread: the main loop keeps draining the ring buffer.
+class TrafficRun {
+ public:
+  TrafficRun(const TrafficPlan& plan, std::map<std::string, std::string> env) {
+    if (plan.empty()) return;
+    active_ = true;
+    thread_ = std::thread([this, plan, env] {
+      std::string err;
+      if (plan.wait_exit) {
+        while (alive_) std::this_thread::sleep_for(std::chrono::milliseconds(50));
+      } else {
+        err = wait_until_ready(plan, [this] { return alive_.load(); });
+      }
+      if (err.empty()) err = run_traffic(plan, env);
+      error_ = err;
+      done_ = true;
+    });
+  }
+  ~TrafficRun() { join(); }
+  void set_alive(bool a) { alive_ = a; }
+  bool active() const { return active_; }
+  bool done() const { return done_; }
+  std::string join() {
+    if (thread_.joinable()) thread_.join();
+    return error_;
+  }
+
+ private:
+  bool active_ = false;
+  std::atomic<bool> alive_{true}, done_{false};
+  std::string error_;
+  std::thread thread_;
+};
+
 }  // namespace
 
-int run_record(const RecordOptions& opts) {
-  if (opts.command.empty() == !opts.pid.has_value())
-    throw Error(kExitUsage, "record needs exactly one target: -- CMD [ARGS...] or --pid PID");
-  // A bad --no-rule fails before anything runs, not after the recording.
-  validate_rule_names(opts.closure_opts.disabled_rules);
-  check_tracing_environment();
-  if (opts.pid && !process_exists(*opts.pid))
-    throw Error(kExitTarget, "no process with pid " + std::to_string(*opts.pid));
+std::string partial_name(const std::string& output) {
+  auto dot = output.rfind('.');
+  auto slash = output.rfind('/');
+  if (dot == std::string::npos || (slash != std::string::npos && dot < slash)) return output + ".partial";
+  return output.substr(0, dot) + ".partial" + output.substr(dot);
+}
 
-  // Outputs are opened first (a bad -o fails before anything runs) and only
-  // renamed into place once the recording is whole.
-  std::unique_ptr<AtomicFile> manifest_out;
-  if (!opts.output.empty() && opts.output != "-") manifest_out = std::make_unique<AtomicFile>(opts.output);
+RecordOutcome record_session(const RecordOptions& opts) {
+  // A bad --no-rule or URL fails before anything runs, not after the recording.
+  validate_rule_names(opts.closure_opts.disabled_rules);
+  validate_traffic_plan(opts.traffic);
+  check_tracing_environment();
   std::unique_ptr<AtomicFile> events_out;
   if (!opts.events_path.empty()) events_out = std::make_unique<AtomicFile>(opts.events_path);
-
-  std::string root_path = opts.pid ? "/proc/" + std::to_string(*opts.pid) + "/root" : "/";
-  RootFs root(root_path);
-
-  std::unique_ptr<HeldChild> child;
-  if (!opts.command.empty()) {
-    // Orphans of the traced tree are reparented to us, so we can reap them.
-    prctl(PR_SET_CHILD_SUBREAPER, 1);
-    child = std::make_unique<HeldChild>(opts.command);
-  }
+  std::unique_ptr<RecordTarget> target = make_target(opts);
+  RootFs root(target->root());
 
   Aggregator agg;
   uint64_t decode_errors = 0;
@@ -99,76 +130,55 @@ int run_record(const RecordOptions& opts) {
     if (events_out) events_out->write(event_to_json(ev).dump() + "\n");
   });
 
-  Manifest m;
+  RecordOutcome out;
+  Manifest& m = out.manifest;
   m.tool_version = kVersion;
   m.schema_version = kManifestSchemaVersion;
-  m.target.root = root_path;
+  m.target.root = target->root();
+  if (opts.pid) m.target.pid = *opts.pid;
+  if (!opts.command.empty()) m.target.command = opts.command;
+  for (const char* var : {"LC_ALL", "LANG"})
+    if (const char* v = std::getenv(var); v && *v && !opts.command.empty()) {
+      m.target.lang = v;
+      break;
+    }
   m.started_at = utc_now();
   install_stop_handlers();
+  target->start(probes);
 
-  if (child) {
-    m.target.command = opts.command;
-    for (const char* var : {"LC_ALL", "LANG"})
-      if (const char* v = std::getenv(var); v && *v) {
-        m.target.lang = v;
-        break;
-      }
-    probes.trace_tgid(static_cast<uint32_t>(child->pid()));
-    child->release();
-    spdlog::info("started {} as pid {}", opts.command[0], child->pid());
-  } else {
-    m.target.pid = *opts.pid;
-    // A process in another mount namespace is a container: its whole mount
-    // namespace is the scope (later `exec`s into it included). One in ours is
-    // an ordinary process: its tree is the scope.
-    uint32_t ns = mount_namespace_of(*opts.pid);
-    bool container = ns != 0 && ns != mount_namespace_of(getpid());
-    if (container) probes.trace_mount_namespace(ns);
-    // Children forked during the scan are caught by the fork probe once their
-    // parent is in scope; scanning twice closes the window between the two.
-    for (int pass = 0; pass < 2; ++pass) {
-      for (pid_t p : process_tree(*opts.pid)) probes.trace_tgid(static_cast<uint32_t>(p));
-      if (container)
-        for (pid_t p : processes_in_mount_namespace(ns)) probes.trace_tgid(static_cast<uint32_t>(p));
-    }
-    spdlog::info("attached to pid {} and its {}", *opts.pid, container ? "mount namespace" : "descendants");
-  }
+  std::map<std::string, std::string> traffic_env;
+  if (!opts.app_log.empty()) traffic_env["PARE_APP_LOG"] = opts.app_log;
+  TrafficRun traffic(opts.traffic, traffic_env);
 
   auto start = Clock::now();
   std::optional<Clock::time_point> stop_requested;
   bool killed = false;
   while (true) {
     probes.poll(100);
-    if (child) {
-      int status;
-      pid_t p;
-      while ((p = waitpid(-1, &status, WNOHANG)) > 0)
-        if (p == child->pid()) m.target.exit_status = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
-    }
-    if (probes.scope_empty()) break;
-    if (!stop_requested && (g_stop_signal || (opts.duration_s && seconds_since(start) >= *opts.duration_s))) {
+    bool alive = target->running();
+    traffic.set_alive(alive);
+    if (probes.scope_empty() && !alive) break;
+    bool want_stop = g_stop_signal || (opts.duration_s && seconds_since(start) >= *opts.duration_s) ||
+                     (traffic.active() && traffic.done());
+    if (!stop_requested && want_stop) {
       stop_requested = Clock::now();
-      if (!child) break;  // --pid: detach and leave the process running
+      if (!target->stoppable()) break;  // --pid: detach and leave it running
       spdlog::info("stopping the target (SIGTERM) to record its shutdown");
-      kill(child->pid(), SIGTERM);
+      target->stop(false);
     }
-    if (stop_requested && child && !killed && seconds_since(*stop_requested) >= opts.grace_s) {
+    if (stop_requested && !killed && seconds_since(*stop_requested) >= opts.grace_s) {
       spdlog::warn("target still running {}s after SIGTERM: sending SIGKILL", opts.grace_s);
-      kill(child->pid(), SIGKILL);
+      target->stop(true);
       killed = true;
     }
     if (killed && seconds_since(*stop_requested) >= opts.grace_s + 2) break;
   }
+  traffic.set_alive(false);
+  out.traffic_error = traffic.join();
   probes.drain();
+  target->finish();
   m.ended_at = utc_now();
-  if (child) {
-    // The tree has left the scope map; collect the target's status (it may be
-    // a zombie only now) and any reparented orphans.
-    int status;
-    pid_t p;
-    while ((p = waitpid(-1, &status, m.target.exit_status ? WNOHANG : 0)) > 0)
-      if (p == child->pid()) m.target.exit_status = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
-  }
+  m.target.exit_status = target->exit_status;
 
   TraceTotals totals;
   totals.drops = probes.drops();
@@ -178,9 +188,22 @@ int run_record(const RecordOptions& opts) {
     for (auto& r : m.incomplete_reasons) spdlog::warn("manifest incomplete: {}", r);
   spdlog::info("{} records, {} paths, {} missing, {} processes", agg.observations().records, m.paths.size(),
                m.missing.size(), m.processes.size());
-
-  std::string text = manifest_to_string(m);
   if (events_out) events_out->commit();
+  return out;
+}
+
+int run_record(const RecordOptions& opts) {
+  // A bad -o fails before anything runs; the file appears only when whole.
+  std::unique_ptr<AtomicFile> manifest_out;
+  if (!opts.output.empty() && opts.output != "-") manifest_out = std::make_unique<AtomicFile>(opts.output);
+  RecordOutcome r = record_session(opts);
+  std::string text = manifest_to_string(r.manifest);
+  if (!r.traffic_error.empty()) {
+    // The recording is kept, but not where a good one is expected.
+    std::string where = manifest_out ? partial_name(opts.output) : "";
+    write_output(where, text);
+    throw Error(kExitTraffic, r.traffic_error + (where.empty() ? "" : " (partial manifest: " + where + ")"));
+  }
   if (manifest_out) {
     manifest_out->write(text);
     manifest_out->commit();

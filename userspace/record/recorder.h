@@ -1,5 +1,6 @@
-// `pare record`: attach probes, run or join the target, collect until the
-// tree exits (or --duration, or Ctrl-C), then write the manifest.
+// `pare record`: attach probes, start or join the target, drive test traffic,
+// collect until the target ends (or --duration, Ctrl-C, the traffic is done),
+// then resolve everything into a manifest.
 #pragma once
 
 #include <sys/types.h>
@@ -9,21 +10,40 @@
 #include <vector>
 
 #include "closure/closure.h"
+#include "manifest/manifest.h"
+#include "traffic/traffic_plan.h"
 
 namespace pare {
 
 struct RecordOptions {
   std::vector<std::string> command;  // `-- CMD ARGS...`
   std::optional<pid_t> pid;          // `--pid PID`
+  std::string bundle;                // `--bundle DIR`
+  std::string runtime;               // `--runtime PATH` (runc)
+  std::string app_log;               // container stdout/stderr; pare's stderr when empty
   std::string output;                // manifest path; stdout when empty
   std::string events_path;           // JSONL of every decoded record; none when empty
   std::optional<double> duration_s;  // stop after this long
   double grace_s = 5.0;              // after a stop request: SIGTERM, wait this long, SIGKILL
   bool closure = true;               // apply the closure against the target's root
   ClosureOptions closure_opts;
+  TrafficPlan traffic;
 };
 
-// Returns the process exit code (see README "Exit codes"); throws Error on failure.
+struct RecordOutcome {
+  Manifest manifest;
+  std::string traffic_error;  // empty when the traffic (if any) passed
+};
+
+// The recording itself, for `record` and `slim`. EVENTS_PATH is written here;
+// the manifest is returned. Throws Error on failure to record.
+RecordOutcome record_session(const RecordOptions& opts);
+
+// `pare record`: writes the manifest (a failed traffic run keeps it as
+// OUT.partial.json and exits kExitTraffic).
 int run_record(const RecordOptions& opts);
+
+// "app.json" -> "app.partial.json"
+std::string partial_name(const std::string& output);
 
 }  // namespace pare

@@ -1,0 +1,42 @@
+#include <memory>
+
+#include "cli/commands.h"
+#include "slim/slim_command.h"
+
+namespace pare {
+
+Command add_slim_command(CLI::App& app) {
+  auto o = std::make_shared<SlimOptions>();
+  auto no_verify = std::make_shared<bool>(false);
+  auto* cmd = app.add_subcommand(
+      "slim",
+      "The whole loop: run the image (or rootfs) in a container with runc, record it under test traffic,\n"
+      "build the minimal image, run the minimal image under the same traffic, print before/after.\n"
+      "The container shares the host's network namespace, so traffic from the host reaches the app.\n"
+      "The source is never modified (the app runs on an overlay).\n"
+      "Examples:\n"
+      "  pare slim --from ./nginx-image:latest --ready-tcp 127.0.0.1:80 --http-probe http://127.0.0.1/ -o ./slim\n"
+      "  pare slim --from ./rootfs --http-probe http://127.0.0.1:80/ -o ./out -- /usr/sbin/nginx -g 'daemon off;'");
+  cmd->add_option("--from", o->from, "OCI layout (DIR[:TAG]), docker-save tar, or rootfs directory")->required();
+  cmd->add_option("-o,--output", o->output, "Where the minimal image goes")->required();
+  cmd->add_option("--format", o->format, "dir | oci | oci-archive (default: oci for an image, dir for a rootfs)")
+      ->check(CLI::IsMember({"dir", "oci", "oci-archive"}));
+  cmd->add_flag("--force", o->force, "Replace a non-empty output");
+  cmd->add_option("--runtime", o->runtime, "OCI runtime (default: runc from PATH)");
+  cmd->add_option("--report", o->report_path, "Also write the report as JSON to FILE");
+  cmd->add_option("--save-manifest", o->save_manifest, "Also write the recorded manifest to FILE");
+  cmd->add_option("--tag", o->tag, "Tag of the output image (default: latest)");
+  cmd->add_option("--verify-traffic", o->verify_traffic, "Extra host command for the verify run only (repeatable)")
+      ->type_name("CMD");
+  cmd->add_option("--verify-probe", o->verify_probes, "Extra GET for the verify run only (repeatable)")->type_name("URL");
+  cmd->add_flag("--no-verify", *no_verify, "Do not run the minimal image");
+  cmd->add_option("command", o->command, "-- CMD [ARGS...]: what to run (default: the image's Entrypoint + Cmd)");
+  add_traffic_options(cmd, o->traffic);
+  add_closure_options(cmd, o->closure);
+  return {cmd, [=] {
+            o->verify = !*no_verify;
+            return run_slim(*o);
+          }};
+}
+
+}  // namespace pare

@@ -1,0 +1,250 @@
+#include "image/layer_apply.h"
+
+#include <fcntl.h>
+#include <spdlog/spdlog.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
+#include <vector>
+
+#include "common/error.h"
+#include "image/archive_util.h"
+#include "image/layer_paths.h"
+#include "image/safe_fs.h"
+
+namespace pare {
+
+namespace {
+
+// Everything kept from an entry; never fflags (an immutable file would block
+// the next layer) and never names mapped to host users (numeric ids only: no
+// lookup function is installed).
+constexpr int kExtractFlags = ARCHIVE_EXTRACT_OWNER | ARCHIVE_EXTRACT_PERM | ARCHIVE_EXTRACT_TIME |
+                              ARCHIVE_EXTRACT_XATTR | ARCHIVE_EXTRACT_ACL | ARCHIVE_EXTRACT_SECURE_SYMLINKS |
+                              ARCHIVE_EXTRACT_SECURE_NODOTDOT | ARCHIVE_EXTRACT_SECURE_NOABSOLUTEPATHS;
+
+// libarchive writes relative to the working directory; holding it at the
+// rootfs is what makes its NOABSOLUTEPATHS/NODOTDOT checks mean "inside DEST".
+class CwdGuard {
+ public:
+  explicit CwdGuard(int dir_fd) {
+    saved_ = open(".", O_PATH | O_DIRECTORY | O_CLOEXEC);
+    if (saved_ < 0) throw Error(kExitFailure, errno_message("cannot remember the working directory", errno));
+    if (fchdir(dir_fd) != 0) {
+      int err = errno;
+      close(saved_);
+      throw Error(kExitFailure, errno_message("cannot enter the unpack directory", err));
+    }
+  }
+  ~CwdGuard() {
+    if (fchdir(saved_) != 0) spdlog::error("cannot restore the working directory: {}", std::strerror(errno));
+    close(saved_);
+  }
+  CwdGuard(const CwdGuard&) = delete;
+  CwdGuard& operator=(const CwdGuard&) = delete;
+
+ private:
+  int saved_ = -1;
+};
+
+bool is_disk_errno(int err) { return err == ENOSPC || err == EDQUOT || err == EIO || err == EROFS || err == ENOMEM; }
+
+// The first component of REL (a clean path) that is a symlink, for messages.
+std::string first_symlink(int root_fd, const std::string& rel) {
+  std::string prefix;
+  size_t i = 0;
+  while (i < rel.size()) {
+    size_t j = rel.find('/', i);
+    if (j == std::string::npos) j = rel.size();
+    prefix = rel.substr(0, j);
+    i = j + 1;
+    UniqueFd fd(open_no_symlinks(root_fd, prefix, O_PATH | O_NOFOLLOW));
+    struct stat st;
+    if (fd && fstat(fd.get(), &st) == 0 && S_ISLNK(st.st_mode)) return prefix;
+  }
+  return rel;
+}
+
+// Opens directory DIR (clean, relative to the root) without crossing a
+// symlink. Returns an empty fd when DIR (or a component of it) does not exist
+// or is not a directory; throws when the path goes through a symlink.
+UniqueFd open_dir_for(int root_fd, const std::string& dir, const std::string& subject, const std::string& what) {
+  UniqueFd fd(open_no_symlinks(root_fd, dir, O_PATH | O_DIRECTORY));
+  if (fd) return fd;
+  int err = errno;
+  if (err == ENOENT || err == ENOTDIR) return fd;
+  if (err == ELOOP || err == EXDEV)
+    throw Error(kExitBadInput, what + ": '" + subject + "' goes through the symlink '" + first_symlink(root_fd, dir) +
+                                   "'; refusing to follow links while unpacking");
+  throw Error(kExitFailure, errno_message(what + ": cannot open '" + dir + "'", err));
+}
+
+struct Scan {
+  std::vector<std::string> opaque_dirs;
+  std::vector<Whiteout> removals;
+};
+
+// Pass 1: every name is checked before the layer changes anything, and the
+// whiteouts are collected so they can act before the entries are extracted.
+Scan scan_layer(const std::string& path, const std::string& what) {
+  Scan s;
+  ArchiveReader a = open_tar_reader(path, what);
+  archive_entry* e = nullptr;
+  int r;
+  while ((r = archive_read_next_header(a.get(), &e)) == ARCHIVE_OK || r == ARCHIVE_WARN) {
+    const char* raw = archive_entry_pathname(e);
+    if (!raw) throw Error(kExitBadInput, what + ": entry without a name");
+    std::string clean = clean_entry_path(raw, what);
+    if (const char* hl = archive_entry_hardlink(e)) clean_entry_path(hl, what);
+    Whiteout w = classify_whiteout(clean, what);
+    if (w.kind == WhiteoutKind::kOpaque) s.opaque_dirs.push_back(w.dir);
+    if (w.kind == WhiteoutKind::kRemove) s.removals.push_back(w);
+  }
+  if (r != ARCHIVE_EOF) throw Error(kExitBadInput, what + ": unreadable tar: " + archive_error(a.get()));
+  return s;
+}
+
+void apply_whiteouts(const Scan& s, int root_fd, const std::string& what) {
+  for (const std::string& dir : s.opaque_dirs) {
+    UniqueFd fd = open_dir_for(root_fd, dir, dir + "/.wh..wh..opq", what);
+    if (fd) empty_dir(fd.get());
+  }
+  for (const Whiteout& w : s.removals) {
+    std::string shown = (w.dir.empty() ? "" : w.dir + "/") + ".wh." + w.name;
+    UniqueFd fd = open_dir_for(root_fd, w.dir, shown, what);
+    if (fd) remove_tree_at(fd.get(), w.name);
+  }
+}
+
+// Makes room for entry CLEAN: its parent must be reachable without a symlink
+// (missing directories are fine: libarchive creates them), and whatever a lower
+// layer left at CLEAN is removed, unless a directory lands on a directory
+// (then the two merge, as in every layered filesystem).
+void clear_target(int root_fd, const std::string& clean, bool is_dir, const std::string& what) {
+  auto [parent, base] = split_parent(clean);
+  UniqueFd pfd(open_no_symlinks(root_fd, parent, O_PATH | O_DIRECTORY));
+  if (!pfd) {
+    int err = errno;
+    if (err == ENOENT) return;
+    if (err == ENOTDIR)
+      throw Error(kExitBadInput, what + ": entry '" + clean + "' needs a directory where the image has a file");
+    open_dir_for(root_fd, parent, clean, what);  // throws the symlink message
+    throw Error(kExitFailure, errno_message(what + ": cannot open the parent of '" + clean + "'", err));
+  }
+  struct stat st;
+  if (fstatat(pfd.get(), base.c_str(), &st, AT_SYMLINK_NOFOLLOW) != 0) return;
+  if (S_ISDIR(st.st_mode) && is_dir) return;
+  remove_tree_at(pfd.get(), base);
+}
+
+// A hard link may only point at an existing non-directory inside the rootfs,
+// reached without a symlink (else link() would follow it out of the tree).
+void check_hardlink_target(int root_fd, const std::string& clean, const std::string& target, const std::string& what) {
+  if (target.empty() || target == clean)
+    throw Error(kExitBadInput, what + ": hard link '" + clean + "' points at itself or at the root");
+  UniqueFd fd(open_no_symlinks(root_fd, target, O_PATH | O_NOFOLLOW));
+  if (!fd) {
+    int err = errno;
+    if (err == ELOOP || err == EXDEV)
+      throw Error(kExitBadInput, what + ": hard link '" + clean + "' -> '" + target + "' goes through the symlink '" +
+                                     first_symlink(root_fd, target) + "'; refusing it");
+    throw Error(kExitBadInput, errno_message(what + ": hard link '" + clean + "' -> '" + target + "'", err));
+  }
+  struct stat st;
+  if (fstat(fd.get(), &st) != 0 || S_ISDIR(st.st_mode))
+    throw Error(kExitBadInput, what + ": hard link '" + clean + "' points at a directory ('" + target + "')");
+}
+
+// Warnings (an owner or xattr the disk refused) are logged, a few in full.
+class WarnLog {
+ public:
+  explicit WarnLog(std::string what) : what_(std::move(what)) {}
+  ~WarnLog() {
+    if (count_ > kShown) spdlog::warn("{}: {} more warnings not shown", what_, count_ - kShown);
+  }
+  void add(const std::string& entry, const std::string& msg) {
+    if (++count_ <= kShown) spdlog::warn("{}: {}: {}", what_, entry, msg);
+  }
+
+ private:
+  static constexpr int kShown = 5;
+  std::string what_;
+  int count_ = 0;
+};
+
+void fail_write(archive* w, const std::string& what, const std::string& entry) {
+  int err = archive_errno(w);
+  throw Error(is_disk_errno(err) ? kExitFailure : kExitBadInput,
+              what + ": cannot extract '" + entry + "': " + archive_error(w));
+}
+
+void copy_data(archive* r, archive* w, const std::string& what, const std::string& entry) {
+  const void* buf;
+  size_t size;
+  la_int64_t offset;
+  for (;;) {
+    int rr = archive_read_data_block(r, &buf, &size, &offset);
+    if (rr == ARCHIVE_EOF) return;
+    if (rr < ARCHIVE_WARN) throw Error(kExitBadInput, what + ": unreadable data for '" + entry + "': " + archive_error(r));
+    if (archive_write_data_block(w, buf, size, offset) < ARCHIVE_WARN) fail_write(w, what, entry);
+  }
+}
+
+// Pass 2: extract every non-whiteout entry.
+void extract_entries(const std::string& path, int root_fd, const std::string& what) {
+  ArchiveReader r = open_tar_reader(path, what);
+  ArchiveWriter w(archive_write_disk_new());
+  if (!w) throw Error(kExitFailure, "out of memory extracting " + what);
+  archive_write_disk_set_options(w.get(), kExtractFlags);
+  WarnLog warns(what);
+  CwdGuard cwd(root_fd);
+
+  archive_entry* e = nullptr;
+  int rr;
+  while ((rr = archive_read_next_header(r.get(), &e)) == ARCHIVE_OK || rr == ARCHIVE_WARN) {
+    const char* raw = archive_entry_pathname(e);
+    if (!raw) throw Error(kExitBadInput, what + ": entry without a name");
+    std::string clean = clean_entry_path(raw, what);
+    if (clean.empty()) continue;  // the root itself: DEST keeps its own metadata
+    if (classify_whiteout(clean, what).kind != WhiteoutKind::kNone) continue;
+
+    const char* hl = archive_entry_hardlink(e);
+    mode_t type = archive_entry_filetype(e);
+    if (!hl && (type == AE_IFCHR || type == AE_IFBLK || type == AE_IFSOCK)) {
+      spdlog::warn("{}: skipping '{}' ({} not unpacked)", what, clean, type == AE_IFSOCK ? "socket" : "device node");
+      continue;
+    }
+    bool is_dir = !hl && type == AE_IFDIR;
+    archive_entry_set_pathname(e, clean.c_str());
+    if (hl) {
+      std::string target = clean_entry_path(hl, what);
+      check_hardlink_target(root_fd, clean, target, what);
+      archive_entry_set_hardlink(e, target.c_str());
+    }
+    clear_target(root_fd, clean, is_dir, what);
+
+    int wr = archive_write_header(w.get(), e);
+    if (wr < ARCHIVE_WARN) fail_write(w.get(), what, clean);
+    if (wr == ARCHIVE_WARN) warns.add(clean, archive_error(w.get()));
+    if (archive_entry_size(e) > 0) copy_data(r.get(), w.get(), what, clean);
+    int fr = archive_write_finish_entry(w.get());
+    if (fr < ARCHIVE_WARN) fail_write(w.get(), what, clean);
+    if (fr == ARCHIVE_WARN) warns.add(clean, archive_error(w.get()));
+  }
+  if (rr != ARCHIVE_EOF) throw Error(kExitBadInput, what + ": unreadable tar: " + archive_error(r.get()));
+  // Directory modes and times are set last, once nothing more is added to them.
+  if (archive_write_close(w.get()) < ARCHIVE_WARN)
+    throw Error(kExitFailure, what + ": cannot finish directories: " + archive_error(w.get()));
+}
+
+}  // namespace
+
+void apply_layer(const std::string& layer_path, int root_fd, const std::string& what) {
+  Scan s = scan_layer(layer_path, what);
+  apply_whiteouts(s, root_fd, what);
+  extract_entries(layer_path, root_fd, what);
+}
+
+}  // namespace pare

@@ -1,0 +1,182 @@
+#include "image/tar_layer_writer.h"
+
+#include <fcntl.h>
+#include <spdlog/spdlog.h>
+#include <sys/stat.h>
+#include <sys/sysmacros.h>
+#include <sys/xattr.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <cerrno>
+#include <exception>
+#include <map>
+#include <utility>
+#include <vector>
+
+#include "common/error.h"
+#include "image/archive_util.h"
+#include "image/gzip_writer.h"
+#include "image/image_files.h"
+#include "image/safe_fs.h"
+
+namespace pare {
+
+namespace {
+
+// Extended attributes of PATH, by name. security.selinux is the host's label,
+// not part of the image, so it is left out.
+std::vector<std::pair<std::string, std::string>> read_xattrs(const std::string& path) {
+  std::vector<std::pair<std::string, std::string>> out;
+  ssize_t len = llistxattr(path.c_str(), nullptr, 0);
+  if (len < 0) {
+    if (errno == ENOTSUP) return out;
+    throw Error(kExitFailure, errno_message("cannot list xattrs of " + path, errno));
+  }
+  std::string names(static_cast<size_t>(len), '\0');
+  len = llistxattr(path.c_str(), names.data(), names.size());
+  if (len < 0) throw Error(kExitFailure, errno_message("cannot list xattrs of " + path, errno));
+  names.resize(static_cast<size_t>(len));
+  for (size_t i = 0; i < names.size();) {
+    std::string name = names.c_str() + i;
+    i += name.size() + 1;
+    if (name.empty() || name == "security.selinux") continue;
+    ssize_t vlen = lgetxattr(path.c_str(), name.c_str(), nullptr, 0);
+    if (vlen < 0) throw Error(kExitFailure, errno_message("cannot read xattr " + name + " of " + path, errno));
+    std::string value(static_cast<size_t>(vlen), '\0');
+    vlen = lgetxattr(path.c_str(), name.c_str(), value.data(), value.size());
+    if (vlen < 0) throw Error(kExitFailure, errno_message("cannot read xattr " + name + " of " + path, errno));
+    value.resize(static_cast<size_t>(vlen));
+    out.emplace_back(std::move(name), std::move(value));
+  }
+  std::sort(out.begin(), out.end());
+  return out;
+}
+
+// libarchive's output callback; C code cannot carry a C++ exception, so it is
+// parked here and rethrown once libarchive returns.
+struct Sink {
+  GzipWriter* gz;
+  std::exception_ptr error;
+};
+
+la_ssize_t sink_write(archive*, void* ctx, const void* buf, size_t len) {
+  auto* s = static_cast<Sink*>(ctx);
+  try {
+    s->gz->write(buf, len);
+    return static_cast<la_ssize_t>(len);
+  } catch (...) {
+    s->error = std::current_exception();
+    return -1;
+  }
+}
+
+class LayerTar {
+ public:
+  LayerTar(Sink& sink, std::string out_path) : sink_(sink), out_(std::move(out_path)), a_(archive_write_new()) {
+    if (!a_) throw Error(kExitFailure, "out of memory writing " + out_);
+    // pax "restricted": plain ustar headers unless an entry needs more (long
+    // names, xattrs); xattrs only as SCHILY.xattr, the form container tools read.
+    if (archive_write_set_format_pax_restricted(a_.get()) != ARCHIVE_OK ||
+        archive_write_set_format_option(a_.get(), "pax", "xattrheader", "SCHILY") < ARCHIVE_WARN ||
+        archive_write_open(a_.get(), &sink_, nullptr, sink_write, nullptr) != ARCHIVE_OK)
+      fail("cannot start the layer tar");
+  }
+
+  void add(const std::string& root, const std::string& rel) {
+    std::string full = root + "/" + rel;
+    struct stat st;
+    if (lstat(full.c_str(), &st) != 0) throw Error(kExitFailure, errno_message("cannot stat " + full, errno));
+    if (S_ISSOCK(st.st_mode)) {
+      spdlog::warn("{}: sockets cannot be stored in a layer; skipped", full);
+      return;
+    }
+    ArchiveEntry e(archive_entry_new());
+    archive_entry_set_pathname(e.get(), S_ISDIR(st.st_mode) ? (rel + "/").c_str() : rel.c_str());
+    archive_entry_set_mode(e.get(), st.st_mode);  // type and all 12 permission bits
+    archive_entry_set_uid(e.get(), st.st_uid);
+    archive_entry_set_gid(e.get(), st.st_gid);
+    archive_entry_set_mtime(e.get(), st.st_mtim.tv_sec, 0);
+    archive_entry_set_size(e.get(), 0);
+    if (S_ISCHR(st.st_mode) || S_ISBLK(st.st_mode)) archive_entry_set_rdev(e.get(), st.st_rdev);
+    for (const auto& [name, value] : read_xattrs(full))
+      archive_entry_xattr_add_entry(e.get(), name.c_str(), value.data(), value.size());
+
+    bool data = false;
+    if (S_ISLNK(st.st_mode)) {
+      archive_entry_set_symlink(e.get(), read_link(full, st).c_str());
+    } else if (!S_ISDIR(st.st_mode) && st.st_nlink > 1) {
+      auto [it, first] = inodes_.emplace(std::make_pair(st.st_dev, st.st_ino), rel);
+      if (!first) archive_entry_set_hardlink(e.get(), it->second.c_str());
+      data = first && S_ISREG(st.st_mode);
+    } else {
+      data = S_ISREG(st.st_mode);
+    }
+    if (data) archive_entry_set_size(e.get(), st.st_size);
+
+    if (archive_write_header(a_.get(), e.get()) < ARCHIVE_WARN) fail("cannot add " + rel);
+    if (data) copy_file(full, st.st_size);
+  }
+
+  void close() {
+    if (archive_write_close(a_.get()) != ARCHIVE_OK) fail("cannot finish the layer tar");
+  }
+
+ private:
+  [[noreturn]] void fail(const std::string& msg) {
+    if (sink_.error) std::rethrow_exception(sink_.error);
+    throw Error(kExitFailure, out_ + ": " + msg + ": " + archive_error(a_.get()));
+  }
+
+  static std::string read_link(const std::string& full, const struct stat& st) {
+    std::string target(static_cast<size_t>(st.st_size) + 1, '\0');
+    ssize_t n = readlink(full.c_str(), target.data(), target.size());
+    if (n < 0) throw Error(kExitFailure, errno_message("cannot read symlink " + full, errno));
+    if (static_cast<size_t>(n) >= target.size()) throw Error(kExitFailure, full + " changed while being read");
+    target.resize(static_cast<size_t>(n));
+    return target;
+  }
+
+  void copy_file(const std::string& full, off_t size) {
+    UniqueFd fd(open(full.c_str(), O_RDONLY | O_NOFOLLOW | O_CLOEXEC));
+    if (!fd) throw Error(kExitFailure, errno_message("cannot read " + full, errno));
+    std::vector<char> buf(1 << 16);
+    off_t left = size;
+    while (left > 0) {
+      ssize_t n = read(fd.get(), buf.data(), static_cast<size_t>(std::min<off_t>(left, buf.size())));
+      if (n < 0 && errno == EINTR) continue;
+      if (n < 0) throw Error(kExitFailure, errno_message("cannot read " + full, errno));
+      if (n == 0) throw Error(kExitFailure, full + " shrank while being read");
+      if (archive_write_data(a_.get(), buf.data(), static_cast<size_t>(n)) < 0) fail("cannot add " + full);
+      left -= n;
+    }
+  }
+
+  Sink& sink_;
+  std::string out_;
+  ArchiveWriter a_;
+  std::map<std::pair<dev_t, ino_t>, std::string> inodes_;  // first name of each multiply-linked inode
+};
+
+}  // namespace
+
+LayerDigests write_tar_layer(const std::string& rootfs_dir, const std::string& out_path) {
+  UniqueFd fd(open(out_path.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644));
+  if (!fd) throw Error(kExitFailure, errno_message("cannot create " + out_path, errno));
+  GzipWriter gz(fd.get(), out_path);
+  Sink sink{&gz, nullptr};
+  {
+    LayerTar tar(sink, out_path);
+    for (const std::string& rel : sorted_tree(rootfs_dir)) tar.add(rootfs_dir, rel);
+    tar.close();
+  }
+  gz.finish();
+  if (fsync(fd.get()) != 0) throw Error(kExitFailure, errno_message("cannot write " + out_path, errno));
+  LayerDigests d;
+  d.diff_id_hex = gz.input_sha256();
+  d.blob_hex = gz.output_sha256();
+  d.blob_bytes = gz.output_bytes();
+  return d;
+}
+
+}  // namespace pare

@@ -1,0 +1,22 @@
+// Writes a rootfs directory as one gzip-compressed layer tar, reproducibly:
+// entries sorted by path bytewise (parents before children), numeric owners
+// only, mtime in whole seconds, no atime/ctime, xattrs as SCHILY.xattr pax
+// records, second and later names of an inode as hard links.
+#pragma once
+
+#include <cstdint>
+#include <string>
+
+namespace pare {
+
+struct LayerDigests {
+  std::string diff_id_hex;  // sha256 of the uncompressed tar
+  std::string blob_hex;     // sha256 of the gzip blob
+  uint64_t blob_bytes = 0;
+};
+
+// Writes the layer of ROOTFS_DIR (the directory itself is not an entry) to
+// OUT_PATH, created new. Throws Error(kExitFailure) on I/O errors.
+LayerDigests write_tar_layer(const std::string& rootfs_dir, const std::string& out_path);
+
+}  // namespace pare

@@ -1,0 +1,141 @@
+#include "slim/slim_command.h"
+
+#include <cstdio>
+#include <filesystem>
+
+#include <spdlog/spdlog.h>
+
+#include "build/build_command.h"
+#include "build/rootfs_copy.h"
+#include "build/size_report.h"
+#include "common/atomic_file.h"
+#include "common/error.h"
+#include "common/scratch_dir.h"
+#include "container/bundle.h"
+#include "image/image_source.h"
+#include "image/oci_writer.h"
+#include "record/recorder.h"
+#include "slim/overlay.h"
+#include "slim/run_spec.h"
+
+namespace pare {
+
+namespace fs = std::filesystem;
+
+namespace {
+
+// Runs SPEC on a copy-on-write overlay of ROOTFS under the traffic plan.
+RecordOutcome run_in_container(ContainerSpec spec, const std::string& rootfs, const std::string& work,
+                               const SlimOptions& o, const TrafficPlan& plan, bool closure) {
+  fs::create_directories(work);
+  OverlayMount overlay(rootfs, work);
+  spec.rootfs = overlay.merged();
+  write_bundle(work + "/bundle", spec);
+  RecordOptions r;
+  r.bundle = work + "/bundle";
+  r.runtime = o.runtime;
+  r.app_log = work + "/app.log";
+  r.traffic = plan;
+  r.closure = closure;
+  r.closure_opts = o.closure;
+  RecordOutcome out = record_session(r);
+  if (!out.traffic_error.empty()) {
+    // Show what the app said: the reason is usually there.
+    std::string log;
+    if (FILE* f = std::fopen(r.app_log.c_str(), "r")) {
+      char buf[4096];
+      size_t n;
+      while ((n = std::fread(buf, 1, sizeof buf, f)) > 0) log.append(buf, n);
+      std::fclose(f);
+    }
+    if (!log.empty()) spdlog::error("app output:\n{}", log.substr(log.size() > 2000 ? log.size() - 2000 : 0));
+  }
+  return out;
+}
+
+}  // namespace
+
+int run_slim(const SlimOptions& o) {
+  check_build_output(o.output, o.force);
+  SourceKind kind = detect_source_kind(o.from);
+  std::string format = o.format.empty() ? (kind == SourceKind::kRootfsDir ? "dir" : "oci") : o.format;
+  ScratchDir work(o.output);
+
+  // 1. the source, never modified: an image is unpacked into the work dir.
+  std::string src_root = fs::absolute(o.from).string();
+  nlohmann::json config = nlohmann::json::object();
+  if (kind != SourceKind::kRootfsDir) {
+    src_root = work / "source";
+    fs::create_directory(src_root);
+    spdlog::info("unpacking {}", o.from);
+    config = unpack_image(o.from, src_root).config;
+  }
+  ContainerSpec spec = run_spec(config, o.command, src_root);
+
+  // 2. record the app in a container on an overlay of the source.
+  std::fprintf(stderr, "pare slim: recording %s under test traffic\n", spec.args[0].c_str());
+  RecordOutcome rec = run_in_container(spec, src_root, work / "record", o, o.traffic, true);
+  if (!o.save_manifest.empty())
+    write_output(rec.traffic_error.empty() ? o.save_manifest : partial_name(o.save_manifest), manifest_to_string(rec.manifest));
+  if (!rec.traffic_error.empty()) throw Error(kExitTraffic, "while recording: " + rec.traffic_error);
+  if (!rec.manifest.complete)
+    spdlog::warn("the recording is incomplete: {}", rec.manifest.incomplete_reasons.empty() ? "" : rec.manifest.incomplete_reasons[0]);
+
+  // 3. build the minimal rootfs.
+  std::string minimal = work / "minimal";
+  fs::create_directory(minimal);
+  CopyResult copied = copy_manifest_paths(rec.manifest, src_root, minimal);
+  SizeReport report = compare_trees(src_root, minimal);
+  report.not_in_source = copied.not_in_source;
+
+  // 4. verify: the same traffic (plus the verify-only extras) against the minimal image.
+  std::string verify = "skipped";
+  if (o.verify) {
+    TrafficPlan plan = o.traffic;
+    plan.commands.insert(plan.commands.end(), o.verify_traffic.begin(), o.verify_traffic.end());
+    plan.http_probes.insert(plan.http_probes.end(), o.verify_probes.begin(), o.verify_probes.end());
+    std::fprintf(stderr, "pare slim: verifying the minimal image under the same traffic\n");
+    RecordOutcome ver = run_in_container(spec, minimal, work / "verify", o, plan, false);
+    if (!ver.traffic_error.empty())
+      throw Error(kExitVerify, "the minimal image failed its traffic: " + ver.traffic_error +
+                                   " (the full image passed; see the app output above; --include what it misses)");
+    if (rec.manifest.target.exit_status && ver.manifest.target.exit_status &&
+        *rec.manifest.target.exit_status != *ver.manifest.target.exit_status)
+      throw Error(kExitVerify, "the minimal image exited " + std::to_string(*ver.manifest.target.exit_status) +
+                                   ", the full one " + std::to_string(*rec.manifest.target.exit_status));
+    verify = "passed";
+  }
+
+  // 5. publish.
+  OciWriteOptions oci;
+  oci.base_config = config;
+  oci.tag = o.tag;
+  if (kind == SourceKind::kRootfsDir) {
+    // A plain rootfs has no config: the command and env that ran become the image's.
+    oci.entrypoint = spec.args;
+    oci.env = spec.env;
+  }
+  publish_rootfs(minimal, format, o.output, oci, work.path());
+
+  double ratio = report.after.bytes ? static_cast<double>(report.before.bytes) / static_cast<double>(report.after.bytes) : 0;
+  std::printf("%-14s %s\n", "image", o.output.c_str());
+  std::printf("%-14s %s (%llu files)\n", "before", human_bytes(report.before.bytes).c_str(),
+              static_cast<unsigned long long>(report.before.files));
+  std::printf("%-14s %s (%llu files)\n", "after", human_bytes(report.after.bytes).c_str(),
+              static_cast<unsigned long long>(report.after.files));
+  std::printf("%-14s %.1fx smaller\n", "ratio", ratio);
+  std::printf("%-14s %zu paths\n", "kept", rec.manifest.paths.size());
+  std::printf("%-14s %s\n", "complete", rec.manifest.complete ? "yes" : "NO (see the manifest)");
+  std::printf("%-14s %s\n", "verify", verify.c_str());
+  std::fflush(stdout);
+  if (!o.report_path.empty()) {
+    auto j = report_to_json(report);
+    j["verify"] = verify;
+    j["complete"] = rec.manifest.complete;
+    j["kept_paths"] = rec.manifest.paths.size();
+    write_output(o.report_path, j.dump(2) + "\n");
+  }
+  return kExitOk;
+}
+
+}  // namespace pare

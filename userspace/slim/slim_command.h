@@ -1,0 +1,33 @@
+// `pare slim`: the whole loop in one command, like `slim build`: unpack ->
+// bundle -> record under test traffic -> closure -> build -> verify the
+// minimal image under the same traffic -> before/after table.
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "closure/closure.h"
+#include "traffic/traffic_plan.h"
+
+namespace pare {
+
+struct SlimOptions {
+  std::string from;                   // OCI layout (DIR[:TAG]), docker-save tar, or rootfs dir
+  std::string output;
+  std::string format;                 // dir | oci | oci-archive; default: like the input
+  bool force = false;
+  std::vector<std::string> command;   // `-- CMD ARGS`: needed for a rootfs dir
+  std::string runtime;                // runc
+  std::string report_path;            // JSON report
+  std::string save_manifest;          // also write the recorded manifest here
+  std::string tag = "latest";
+  TrafficPlan traffic;                // used to record and to verify
+  std::vector<std::string> verify_traffic;  // extra commands for the verify run only
+  std::vector<std::string> verify_probes;   // extra probes for the verify run only
+  bool verify = true;
+  ClosureOptions closure;
+};
+
+int run_slim(const SlimOptions& opts);
+
+}  // namespace pare

@@ -1,0 +1,36 @@
+// Test traffic around a recording: wait until the app is ready, drive it
+// (host shell commands, built-in HTTP probes), report the first failure.
+// Traffic runs on the host, outside the recorded scope: none of its
+// processes ever appear in a manifest.
+#pragma once
+
+#include <functional>
+#include <map>
+#include <string>
+#include <vector>
+
+namespace pare {
+
+struct TrafficPlan {
+  std::vector<std::string> ready_tcp;   // HOST:PORT accepting connections
+  std::vector<std::string> ready_http;  // URL answering 2xx/3xx
+  double ready_delay_s = 0;             // then wait this long
+  double ready_timeout_s = 60;
+  bool wait_exit = false;               // batch apps: run the traffic after the app exited by itself
+  std::vector<std::string> commands;    // --traffic: `sh -c CMD` on the host, must exit 0
+  std::vector<std::string> http_probes; // --http-probe: GET must answer 2xx/3xx
+  double command_timeout_s = 300;
+
+  bool has_readiness() const { return !ready_tcp.empty() || !ready_http.empty() || ready_delay_s > 0; }
+  bool empty() const { return !has_readiness() && !wait_exit && commands.empty() && http_probes.empty(); }
+};
+
+// Throws Error(kExitUsage) for a malformed HOST:PORT or URL.
+void validate_traffic_plan(const TrafficPlan& plan);
+
+// Waits for readiness while ALIVE() says the app runs; returns "" or why it failed.
+std::string wait_until_ready(const TrafficPlan& plan, const std::function<bool()>& alive);
+// Runs commands then probes; ENV is added to each command's environment. "" or the first failure.
+std::string run_traffic(const TrafficPlan& plan, const std::map<std::string, std::string>& env);
+
+}  // namespace pare
