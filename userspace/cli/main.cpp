@@ -21,7 +21,13 @@ int main(int argc, char** argv) {
       pare::add_record_command(app), pare::add_manifest_command(app), pare::add_merge_command(app),
       pare::add_diff_command(app),   pare::add_build_command(app),    pare::add_slim_command(app),
   };
-  for (auto& c : commands) c.app->fallthrough();
+  for (auto& c : commands) {
+    c.app->fallthrough();
+    // Repeatable options take one value per occurrence: `--traffic A --include B -- CMD -g x`
+    // must not let --traffic swallow what follows it.
+    for (CLI::Option* opt : c.app->get_options())
+      if (!opt->get_positional() && opt->get_expected_max() > 1) opt->allow_extra_args(false);
+  }
 
   try {
     app.parse(argc, argv);

@@ -25,6 +25,7 @@ Command add_slim_command(CLI::App& app) {
   cmd->add_option("--runtime", o->runtime, "OCI runtime (default: runc from PATH)");
   cmd->add_option("--report", o->report_path, "Also write the report as JSON to FILE");
   cmd->add_option("--save-manifest", o->save_manifest, "Also write the recorded manifest to FILE");
+  cmd->add_option("--env", o->env, "KEY=VALUE for the app and the output image (repeatable)")->type_name("KEY=VALUE");
   cmd->add_option("--tag", o->tag, "Tag of the output image (default: latest)");
   cmd->add_option("--verify-traffic", o->verify_traffic, "Extra host command for the verify run only (repeatable)")
       ->type_name("CMD");

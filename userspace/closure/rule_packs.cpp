@@ -112,8 +112,8 @@ std::vector<std::string> rule_pack_paths(const std::string& name, const Manifest
     bool other_zones = false;
     for (auto& [p, e] : m.paths)
       if (starts_with(p, "/usr/share/zoneinfo/") && e.type != "dir" && p != local && !e.kinds.empty()) other_zones = true;
-    for (auto& [p, e] : m.missing)
-      if (starts_with(p, "/usr/share/zoneinfo/")) other_zones = true;
+    // A failed zone lookup is not a reason: `date -u` tries zoneinfo/UTC0 and
+    // falls back to the POSIX rule, as it will in the minimal image.
     std::vector<std::string> out = {"/etc/localtime", "/etc/timezone"};
     if (other_zones) out.push_back("/usr/share/zoneinfo/**");
     return out;

@@ -14,7 +14,9 @@ namespace pare {
 enum class SourceKind { kRootfsDir, kOciLayout, kDockerArchive };
 
 // What SRC names: a rootfs directory, an OCI layout ("DIR" or "DIR:TAG"), or a
-// docker-save tar file. Throws Error(kExitBadInput) when it is none of them.
+// docker-save tar file ("FILE" or "FILE:REPO:TAG", matched against RepoTags).
+// SRC is first taken whole as a path; otherwise it is split at the first ':'
+// whose left side exists. Throws Error(kExitBadInput) when it is none of them.
 SourceKind detect_source_kind(const std::string& src);
 
 struct UnpackedImage {
@@ -25,8 +27,14 @@ struct UnpackedImage {
 };
 
 // Unpacks SRC (kOciLayout or kDockerArchive) into DEST, an existing empty
-// directory. Throws Error(kExitBadInput) naming the problem for a malformed
-// image (missing blob, digest mismatch, unknown tag, bad JSON, unsafe entry).
+// directory. Every blob is checked against its digest before the first layer
+// is applied. An entry, hard link or whiteout whose path goes through a
+// symlink is refused (see layer_apply.h). A docker archive's layers are copied
+// to a scratch directory next to DEST while unpacking. Changes the working
+// directory while a layer is extracted (not thread-safe). Throws
+// Error(kExitBadInput) naming the problem for a malformed image (missing blob,
+// digest mismatch, unknown tag, bad JSON, unsafe entry), Error(kExitFailure)
+// when DEST is not an empty directory or the disk refuses a write.
 UnpackedImage unpack_image(const std::string& src, const std::string& dest);
 
 }  // namespace pare

@@ -15,7 +15,7 @@ namespace pare {
 
 struct OciWriteOptions {
   nlohmann::json base_config = nlohmann::json::object();  // source image config blob, or {} for a plain rootfs
-  std::optional<std::vector<std::string>> entrypoint;      // --entrypoint override
+  std::optional<std::vector<std::string>> entrypoint;      // --entrypoint override; without cmd it clears the base Cmd
   std::optional<std::vector<std::string>> cmd;             // --cmd override
   std::vector<std::string> env;                            // --env KEY=VALUE, replacing a KEY already set
   std::string tag = "latest";                              // org.opencontainers.image.ref.name in index.json
@@ -33,7 +33,8 @@ struct OciWriteResult {
 OciWriteResult write_oci_layout(const std::string& rootfs_dir, const std::string& out_dir,
                                 const OciWriteOptions& opts);
 
-// Packs an OCI layout directory into a deterministic tar file (oci-archive).
+// Packs an OCI layout directory into a deterministic tar file (oci-archive),
+// written atomically (temporary file renamed over OUT_TAR).
 void write_oci_archive(const std::string& layout_dir, const std::string& out_tar);
 
 }  // namespace pare

@@ -146,7 +146,7 @@ RecordOutcome record_session(const RecordOptions& opts) {
   install_stop_handlers();
   target->start(probes);
 
-  std::map<std::string, std::string> traffic_env;
+  std::map<std::string, std::string> traffic_env = target->traffic_env();
   if (!opts.app_log.empty()) traffic_env["PARE_APP_LOG"] = opts.app_log;
   TrafficRun traffic(opts.traffic, traffic_env);
 
@@ -157,7 +157,7 @@ RecordOutcome record_session(const RecordOptions& opts) {
     probes.poll(100);
     bool alive = target->running();
     traffic.set_alive(alive);
-    if (probes.scope_empty() && !alive) break;
+    if (probes.scope_empty()) break;  // every process in scope has exited
     bool want_stop = g_stop_signal || (opts.duration_s && seconds_since(start) >= *opts.duration_s) ||
                      (traffic.active() && traffic.done());
     if (!stop_requested && want_stop) {

@@ -101,6 +101,9 @@ class BundleTarget : public RecordTarget {
     if (created_) runc_.remove(id_);
   }
   std::string root() const override { return bundle_.rootfs; }
+  std::map<std::string, std::string> traffic_env() const override {
+    return {{"PARE_CONTAINER_ID", id_}, {"PARE_RUNTIME", runc_.path()}};
+  }
   void start(Probes& probes) override {
     // The container's init is reparented to us when `runc create` exits.
     prctl(PR_SET_CHILD_SUBREAPER, 1);

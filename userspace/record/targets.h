@@ -5,6 +5,7 @@
 
 #include <sys/types.h>
 
+#include <map>
 #include <memory>
 #include <optional>
 #include <string>
@@ -23,6 +24,8 @@ class RecordTarget {
   virtual bool stoppable() const { return true; }  // false: pare detaches instead (--pid)
   virtual void stop(bool hard) = 0;            // SIGTERM, or SIGKILL when HARD
   virtual void finish() {}                     // last clean-up (delete the container)
+  // Variables for traffic commands (PARE_CONTAINER_ID for `runc exec`).
+  virtual std::map<std::string, std::string> traffic_env() const { return {}; }
   std::optional<int> exit_status;
 };
 

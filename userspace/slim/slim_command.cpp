@@ -71,6 +71,11 @@ int run_slim(const SlimOptions& o) {
     config = unpack_image(o.from, src_root).config;
   }
   ContainerSpec spec = run_spec(config, o.command, src_root);
+  for (auto& kv : o.env) {
+    auto key = kv.substr(0, kv.find('=') + 1);
+    std::erase_if(spec.env, [&](const std::string& e) { return e.rfind(key, 0) == 0; });
+    spec.env.push_back(kv);
+  }
 
   // 2. record the app in a container on an overlay of the source.
   std::fprintf(stderr, "pare slim: recording %s under test traffic\n", spec.args[0].c_str());
@@ -114,6 +119,8 @@ int run_slim(const SlimOptions& o) {
     // A plain rootfs has no config: the command and env that ran become the image's.
     oci.entrypoint = spec.args;
     oci.env = spec.env;
+  } else {
+    oci.env = o.env;
   }
   publish_rootfs(minimal, format, o.output, oci, work.path());
 

@@ -17,6 +17,7 @@ struct SlimOptions {
   std::string format;                 // dir | oci | oci-archive; default: like the input
   bool force = false;
   std::vector<std::string> command;   // `-- CMD ARGS`: needed for a rootfs dir
+  std::vector<std::string> env;       // --env KEY=VALUE for the app (and the output image)
   std::string runtime;                // runc
   std::string report_path;            // JSON report
   std::string save_manifest;          // also write the recorded manifest here
