@@ -201,3 +201,29 @@ TEST_CASE("build: a recorded program runs again in its minimal rootfs under chro
   CHECK(again.exit_code == 0);
   CHECK(again.out == host.out);
 }
+
+TEST_CASE("build oci: same inputs, same digest; skopeo and umoci read it", "[build][oci]") {
+  test::TempDir src, work;
+  src.mkdir("usr/bin");
+  fs::copy_file("/usr/bin/true", src / "usr/bin/true");
+  src.write("etc/app.conf", "x=1\n");
+  std::string m = manifest_with(work, {{"/usr/bin/true", "file"}, {"/etc/app.conf", "file"}});
+  for (const char* out : {"a", "b"}) {
+    auto r = test::run_pare({"build", "--manifest", m, "--from", src.path(), "-o", work / out, "--format", "oci",
+                             "--entrypoint", "/usr/bin/true"});
+    INFO(r.err);
+    REQUIRE(r.exit_code == 0);
+  }
+  CHECK(test::slurp(work / "a/index.json") == test::slurp(work / "b/index.json"));
+  auto inspect = test::run({"/usr/bin/skopeo", "inspect", "oci:" + work / "a:latest"});
+  INFO(inspect.err);
+  CHECK(inspect.exit_code == 0);
+  auto unpack = test::run({"/usr/bin/umoci", "unpack", "--image", work / "a:latest", work / "bundle"});
+  INFO(unpack.err);
+  REQUIRE(unpack.exit_code == 0);
+  CHECK(test::slurp(work / "bundle/rootfs/etc/app.conf") == "x=1\n");
+  auto archive = test::run_pare({"build", "--manifest", m, "--from", src.path(), "-o", work / "img.tar", "--format",
+                                 "oci-archive"});
+  REQUIRE(archive.exit_code == 0);
+  CHECK(test::run({"/usr/bin/skopeo", "inspect", "oci-archive:" + work / "img.tar"}).exit_code == 0);
+}

@@ -223,3 +223,26 @@ TEST_CASE("closure: pseudo filesystem paths are marked, not dropped", "[closure]
   CHECK(m.paths["/dev/null"].pseudo);
   CHECK_FALSE(m.paths["/devices"].pseudo);
 }
+
+TEST_CASE("closure: tzdata keeps only the local zone unless other zones were read; --rule forces it", "[closure]") {
+  test::TempDir r;
+  fake_root(r);
+  pare::RootFs fs(r.path());
+  Manifest m = with_exec("/usr/bin/true");
+  m.paths["/etc/localtime"].type = "symlink";
+  m.paths["/etc/localtime"].target = "/usr/share/zoneinfo/Europe/Paris";
+  m.paths["/etc/localtime"].kinds = {"symlink"};
+  m.paths["/usr/share/zoneinfo/Europe/Paris"].type = "file";
+  m.paths["/usr/share/zoneinfo/Europe/Paris"].kinds = {"read"};
+  Manifest local = m;
+  pare::apply_closure(local, fs, {});
+  CHECK(local.paths.count("/usr/share/zoneinfo/Europe/Paris"));
+  CHECK_FALSE(local.paths.count("/usr/share/zoneinfo/UTC"));
+
+  pare::ClosureOptions force;
+  force.forced_rules = {"tzdata", "ca-certificates"};
+  Manifest forced = with_exec("/usr/bin/true");
+  pare::apply_closure(forced, fs, force);
+  CHECK(kept_because(forced, "/usr/share/zoneinfo/UTC", "rule tzdata"));
+  CHECK(kept_because(forced, "/etc/ssl/certs/ca-certificates.crt", "rule ca-certificates"));
+}

@@ -25,6 +25,8 @@ void add_traffic_options(CLI::App* cmd, TrafficPlan& plan) {
 void add_closure_options(CLI::App* cmd, ClosureOptions& opts) {
   cmd->add_option("--no-rule", opts.disabled_rules, "Switch off a rule pack (repeatable):\n" + rules_help())
       ->type_name("NAME");
+  cmd->add_option("--rule", opts.forced_rules, "Apply a rule pack even when its trigger was not seen (repeatable)")
+      ->type_name("NAME");
   cmd->add_option("--include", opts.includes, "Also keep paths matching GLOB (** spans directories; repeatable)")
       ->type_name("GLOB");
   cmd->add_option("--exclude", opts.excludes, "Never keep paths matching GLOB (wins over everything; repeatable)")

@@ -126,6 +126,7 @@ void validate_rule_names(const std::set<std::string>& names) {
 
 ClosureStats apply_closure(Manifest& m, const RootFs& fs, const ClosureOptions& opts) {
   validate_rule_names(opts.disabled_rules);
+  validate_rule_names(opts.forced_rules);
   ClosureStats stats;
   ClosureBuilder b(m, fs);
 
@@ -143,7 +144,7 @@ ClosureStats apply_closure(Manifest& m, const RootFs& fs, const ClosureOptions& 
 
   for (auto& pack : rule_packs()) {
     if (opts.disabled_rules.count(pack.name)) continue;
-    for (auto& pattern : rule_pack_paths(pack.name, m, fs)) {
+    for (auto& pattern : rule_pack_paths(pack.name, m, fs, opts.forced_rules.count(pack.name) > 0)) {
       std::vector<std::string> matches =
           pattern.find_first_of("*?[") == std::string::npos ? std::vector<std::string>{pattern} : glob_expand(fs, pattern);
       for (auto& p : matches) {

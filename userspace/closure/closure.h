@@ -17,6 +17,7 @@ namespace pare {
 
 struct ClosureOptions {
   std::set<std::string> disabled_rules;  // --no-rule NAME
+  std::set<std::string> forced_rules;    // --rule NAME: apply even when its trigger was not seen
   std::vector<std::string> includes;     // --include GLOB
   std::vector<std::string> excludes;     // --exclude GLOB
 };

@@ -6,21 +6,11 @@
 #include <functional>
 #include <set>
 
+#include "resolve/symlink_chain.h"
+
 namespace pare {
 
 namespace {
-
-std::vector<std::string> components(const std::string& p) {
-  std::vector<std::string> out;
-  size_t i = 0;
-  while (i < p.size()) {
-    size_t j = p.find('/', i);
-    if (j == std::string::npos) j = p.size();
-    if (j > i) out.push_back(p.substr(i, j - i));
-    i = j + 1;
-  }
-  return out;
-}
 
 bool match_from(const std::vector<std::string>& pat, size_t pi, const std::vector<std::string>& path, size_t xi) {
   if (pi == pat.size()) return xi == path.size();
@@ -41,11 +31,11 @@ std::string join(const std::string& dir, const std::string& name) { return dir =
 }  // namespace
 
 bool glob_match(const std::string& pattern, const std::string& path) {
-  return match_from(components(pattern), 0, components(path), 0);
+  return match_from(path_components(pattern), 0, path_components(path), 0);
 }
 
 std::vector<std::string> glob_expand(const RootFs& fs, const std::string& pattern) {
-  auto pat = components(pattern);
+  auto pat = path_components(pattern);
   std::set<std::string> out;
   // Walk only as deep as the pattern needs; `**` walks the whole subtree.
   std::function<void(const std::string&, size_t)> walk = [&](const std::string& dir, size_t pi) {

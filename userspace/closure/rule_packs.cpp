@@ -19,8 +19,6 @@ bool any_path(const Manifest& m, bool (*pred)(const std::string&)) {
 
 bool starts_with(const std::string& s, const std::string& prefix) { return s.rfind(prefix, 0) == 0; }
 
-bool contains(const std::string& s, const std::string& part) { return s.find(part) != std::string::npos; }
-
 // A dynamically linked program ran: it uses the loader cache and glibc's NSS.
 bool runs_dynamic_elf(const Manifest& m, const RootFs& fs) {
   for (auto& [p, e] : m.paths)
@@ -83,25 +81,25 @@ const std::vector<RulePack>& rule_packs() {
   return packs;
 }
 
-std::vector<std::string> rule_pack_paths(const std::string& name, const Manifest& m, const RootFs& fs) {
+std::vector<std::string> rule_pack_paths(const std::string& name, const Manifest& m, const RootFs& fs, bool force) {
   if (name == "ca-certificates") {
-    if (!any_path(m, uses_tls)) return {};
+    if (!force && !any_path(m, uses_tls)) return {};
     return {"/etc/ssl/certs/ca-certificates.crt", "/etc/ssl/openssl.cnf", "/usr/lib/ssl/openssl.cnf",
             "/usr/lib/ssl/cert.pem", "/usr/lib/ssl/certs"};
   }
   if (name == "nss") {
-    if (!runs_dynamic_elf(m, fs)) return {};
+    if (!force && !runs_dynamic_elf(m, fs)) return {};
     return {"/etc/nsswitch.conf", "/etc/hosts", "/etc/resolv.conf", "/etc/host.conf", "/etc/gai.conf",
             "/lib/x86_64-linux-gnu/libnss_files.so.2", "/lib/x86_64-linux-gnu/libnss_dns.so.2",
             "/lib/x86_64-linux-gnu/libresolv.so.2"};
   }
   if (name == "passwd-group") return {"/etc/passwd", "/etc/group"};
   if (name == "ld.so.cache") {
-    if (!runs_dynamic_elf(m, fs)) return {};
+    if (!force && !runs_dynamic_elf(m, fs)) return {};
     return {"/etc/ld.so.cache", "/etc/ld.so.conf", "/etc/ld.so.conf.d/*"};
   }
   if (name == "tzdata") {
-    if (!any_path(m, reads_zoneinfo)) return {};
+    if (!force && !any_path(m, reads_zoneinfo)) return {};
     // Reading only the local zone (through /etc/localtime) needs just that
     // zone; naming other zones (TZ=..., a zone picker) needs the whole tree.
     std::string local;
@@ -115,7 +113,7 @@ std::vector<std::string> rule_pack_paths(const std::string& name, const Manifest
     // A failed zone lookup is not a reason: `date -u` tries zoneinfo/UTC0 and
     // falls back to the POSIX rule, as it will in the minimal image.
     std::vector<std::string> out = {"/etc/localtime", "/etc/timezone"};
-    if (other_zones) out.push_back("/usr/share/zoneinfo/**");
+    if (other_zones || force) out.push_back("/usr/share/zoneinfo/**");
     return out;
   }
   if (name == "locale") {
@@ -123,7 +121,8 @@ std::vector<std::string> rule_pack_paths(const std::string& name, const Manifest
     if (m.target.lang && *m.target.lang != "C" && *m.target.lang != "POSIX") names.push_back(locale_dir(*m.target.lang));
     std::vector<std::string> out;
     for (auto& n : names) out.push_back("/usr/lib/locale/" + n + "/**");
-    if (!names.empty()) out.push_back("/usr/lib/locale/locale-archive");
+    if (!names.empty() || force) out.push_back("/usr/lib/locale/locale-archive");
+    if (force && names.empty()) out.push_back("/usr/lib/locale/C.utf8/**");
     return out;
   }
   return {};

@@ -19,7 +19,8 @@ struct RulePack {
 const std::vector<RulePack>& rule_packs();
 
 // Paths (globs allowed, inside the root) pack NAME adds for manifest M, or
-// empty when the pack does not apply to what M shows.
-std::vector<std::string> rule_pack_paths(const std::string& name, const Manifest& m, const RootFs& fs);
+// empty when the pack does not apply to what M shows (unless FORCE).
+std::vector<std::string> rule_pack_paths(const std::string& name, const Manifest& m, const RootFs& fs,
+                                         bool force = false);
 
 }  // namespace pare

@@ -11,15 +11,8 @@ namespace {
 constexpr int kMaxSymlinks = 40;  // the kernel's MAXSYMLINKS
 
 std::deque<std::string> split(const std::string& path) {
-  std::deque<std::string> out;
-  size_t i = 0;
-  while (i < path.size()) {
-    size_t j = path.find('/', i);
-    if (j == std::string::npos) j = path.size();
-    if (j > i) out.emplace_back(path.substr(i, j - i));
-    i = j + 1;
-  }
-  return out;
+  auto parts = path_components(path);
+  return {parts.begin(), parts.end()};
 }
 
 std::string join(const std::vector<std::string>& parts) {
@@ -30,6 +23,18 @@ std::string join(const std::vector<std::string>& parts) {
 }
 
 }  // namespace
+
+std::vector<std::string> path_components(const std::string& path) {
+  std::vector<std::string> out;
+  size_t i = 0;
+  while (i < path.size()) {
+    size_t j = path.find('/', i);
+    if (j == std::string::npos) j = path.size();
+    if (j > i) out.emplace_back(path.substr(i, j - i));
+    i = j + 1;
+  }
+  return out;
+}
 
 std::string lexical_normalize(const std::string& path) {
   std::vector<std::string> parts;

@@ -29,6 +29,9 @@ struct Resolution {
 Resolution resolve_in_root(const RootFs& fs, const std::string& path, const std::string& base = "/",
                            bool follow_final = true);
 
+// "/a//b/c" -> {"a", "b", "c"}: the non-empty components of a path.
+std::vector<std::string> path_components(const std::string& path);
+
 // "/a/./b//c/../d" -> "/a/b/d" without touching the filesystem.
 std::string lexical_normalize(const std::string& path);
 
