@@ -224,6 +224,15 @@ static __always_inline void on_open_ok(struct call_args *call, long fd)
 		.dev = f->f_inode->i_sb->s_dev,
 		.kind = PARE_EV_OPEN | access_class(call->aux) << 8,
 	};
+	/* A relative name is only the same request from the same directory: the
+	 * same "lib/x.so" from another base may cross other symlinks to this inode. */
+	struct vfsmount *base_mnt = 0;
+	struct dentry *base_dentry = 0;
+	int relative = raw_is_relative(&r);
+	if (relative) {
+		base_dir(task, call->dirfd, &base_mnt, &base_dentry);
+		key.hash ^= mix64((__u64)base_dentry);
+	}
 	if (dedup_seen(&key))
 		return; /* the common case: the same open again, nothing walked or sent */
 	record_header(&r);
@@ -235,12 +244,8 @@ static __always_inline void on_open_ok(struct call_args *call, long fd)
 	if (call->aux & O_NOFOLLOW)
 		r.ev->flags |= PARE_F_NOFOLLOW;
 	record_path(&r, PARE_S_PATH, f->f_path.mnt, f->f_path.dentry);
-	if (raw_is_relative(&r)) {
-		struct vfsmount *mnt;
-		struct dentry *dentry;
-		base_dir(task, call->dirfd, &mnt, &dentry);
-		record_path(&r, PARE_S_BASE, mnt, dentry);
-	}
+	if (relative)
+		record_path(&r, PARE_S_BASE, base_mnt, base_dentry);
 	record_submit(&r, &key);
 }
 

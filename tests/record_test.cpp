@@ -115,6 +115,19 @@ TEST_CASE("relative opens: openat with a dirfd, open after chdir with ..", "[rec
   CHECK_FALSE(m["paths"].contains("/rel-cwd.txt"));
 }
 
+TEST_CASE("the same relative name from two directories keeps both symlink chains", "[record]") {
+  test::TempDir d;
+  std::string shared = d.write("real/shared.txt", "x");
+  d.mkdir("app1");
+  d.mkdir("app2");
+  d.symlink("app1/lib", "../real");
+  d.symlink("app2/lib", "../real");
+  json m = test::record({test::fixture(), "relsymlink", d.path()});
+  CHECK(has_kind(m, shared, "read"));
+  require_symlink(m, d / "app1/lib", "../real");
+  require_symlink(m, d / "app2/lib", "../real");
+}
+
 TEST_CASE("openat2 is traced", "[record]") {
   test::TempDir d;
   std::string f = d.write("openat2.txt", "x");

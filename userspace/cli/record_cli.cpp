@@ -13,6 +13,8 @@ void add_traffic_options(CLI::App* cmd, TrafficPlan& plan) {
   cmd->add_option("--ready-delay", plan.ready_delay_s, "Then wait SECONDS more")->check(CLI::NonNegativeNumber);
   cmd->add_option("--ready-timeout", plan.ready_timeout_s, "Give up waiting after SECONDS (default 60)")
       ->check(CLI::PositiveNumber);
+  cmd->add_option("--stop-timeout", plan.stop_timeout_s, "Seconds between SIGTERM and SIGKILL when stopping the app (default 5)")
+      ->check(CLI::NonNegativeNumber);
   cmd->add_flag("--wait-exit", plan.wait_exit, "Batch app: run the traffic after it exited by itself");
   cmd->add_option("--traffic", plan.commands,
                   "Host shell command that drives the app; must exit 0 (repeatable; never recorded;\n"

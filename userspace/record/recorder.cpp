@@ -166,12 +166,12 @@ RecordOutcome record_session(const RecordOptions& opts) {
       spdlog::info("stopping the target (SIGTERM) to record its shutdown");
       target->stop(false);
     }
-    if (stop_requested && !killed && seconds_since(*stop_requested) >= opts.grace_s) {
-      spdlog::warn("target still running {}s after SIGTERM: sending SIGKILL", opts.grace_s);
+    if (stop_requested && !killed && seconds_since(*stop_requested) >= opts.traffic.stop_timeout_s) {
+      spdlog::warn("target still running {}s after SIGTERM: sending SIGKILL", opts.traffic.stop_timeout_s);
       target->stop(true);
       killed = true;
     }
-    if (killed && seconds_since(*stop_requested) >= opts.grace_s + 2) break;
+    if (killed && seconds_since(*stop_requested) >= opts.traffic.stop_timeout_s + 2) break;
   }
   traffic.set_alive(false);
   out.traffic_error = traffic.join();

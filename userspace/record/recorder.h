@@ -24,10 +24,9 @@ struct RecordOptions {
   std::string output;                // manifest path; stdout when empty
   std::string events_path;           // JSONL of every decoded record; none when empty
   std::optional<double> duration_s;  // stop after this long
-  double grace_s = 5.0;              // after a stop request: SIGTERM, wait this long, SIGKILL
   bool closure = true;               // apply the closure against the target's root
   ClosureOptions closure_opts;
-  TrafficPlan traffic;
+  TrafficPlan traffic;               // also holds the stop timeout (SIGTERM, wait, SIGKILL)
 };
 
 struct RecordOutcome {

@@ -20,6 +20,7 @@ struct TrafficPlan {
   std::vector<std::string> commands;    // --traffic: `sh -c CMD` on the host, must exit 0
   std::vector<std::string> http_probes; // --http-probe: GET must answer 2xx/3xx
   double command_timeout_s = 300;
+  double stop_timeout_s = 5;            // SIGTERM, this long, then SIGKILL
 
   bool has_readiness() const { return !ready_tcp.empty() || !ready_http.empty() || ready_delay_s > 0; }
   bool empty() const { return !has_readiness() && !wait_exit && commands.empty() && http_probes.empty(); }
