@@ -193,16 +193,17 @@ static __always_inline void on_mmap(struct pt_regs *regs, long ret)
 	record_submit(&r, &key);
 }
 
-static __always_inline void on_io_uring(void)
+/* Something the probes cannot see for this process: reported once per process. */
+static __always_inline void on_blind(__u32 what, __u32 syscall)
 {
-	struct dedup_key key = { .scope = bpf_get_current_pid_tgid() >> 32, .kind = PARE_EV_BLIND };
+	struct dedup_key key = { .scope = bpf_get_current_pid_tgid() >> 32, .kind = PARE_EV_BLIND | what << 8 };
 	if (dedup_seen(&key))
 		return;
 	struct record r;
-	if (record_begin(&r, PARE_EV_BLIND, NR_io_uring_setup))
+	if (record_begin(&r, PARE_EV_BLIND, syscall))
 		return;
 	record_header(&r);
-	r.ev->aux = PARE_BLIND_IO_URING;
+	r.ev->aux = what;
 	record_submit(&r, &key);
 }
 
@@ -298,13 +299,19 @@ int BPF_PROG(pare_sys_exit, struct pt_regs *regs, long ret)
 		return 0;
 	if (!is_recording(bpf_get_current_pid_tgid() >> 32))
 		return 0;
+	struct task_struct *task = bpf_get_current_task_btf();
+	if (task->thread_info.status & TS_COMPAT) {
+		/* ia32 numbers mean other syscalls: say so instead of misreading them. */
+		on_blind(PARE_BLIND_IA32, id);
+		return 0;
+	}
 	if (id == NR_mmap) {
 		on_mmap(regs, ret);
 		return 0;
 	}
 	if (id == NR_io_uring_setup) {
 		if (ret >= 0)
-			on_io_uring();
+			on_blind(PARE_BLIND_IO_URING, NR_io_uring_setup);
 		return 0;
 	}
 	struct call_args call;
@@ -343,7 +350,10 @@ int BPF_PROG(pare_exec, struct task_struct *task, pid_t old_pid, struct linux_bi
 		if (!bpf_map_lookup_elem(&traced_mntns, &mntns))
 			return 0;
 		__u32 zero = 0;
-		bpf_map_update_elem(&traced, &tgid, &zero, BPF_ANY);
+		if (bpf_map_update_elem(&traced, &tgid, &zero, BPF_ANY)) {
+			count_drop(PARE_EV_FORK); /* scope table full: this process goes unseen */
+			return 0;
+		}
 	}
 	struct record r;
 	if (record_begin(&r, PARE_EV_EXEC, 0))
@@ -378,7 +388,10 @@ int BPF_PROG(pare_fork, struct task_struct *parent, struct task_struct *child)
 	if (ctgid == ptgid)
 		return 0; /* a new thread: its tgid is already traced */
 	__u32 flags = *pflags; /* a child of a waiting runtime init waits too */
-	bpf_map_update_elem(&traced, &ctgid, &flags, BPF_ANY);
+	if (bpf_map_update_elem(&traced, &ctgid, &flags, BPF_ANY)) {
+		count_drop(PARE_EV_FORK); /* scope table full: this child goes unseen */
+		return 0;
+	}
 	struct record r;
 	if (record_begin(&r, PARE_EV_FORK, 0))
 		return 0;

@@ -58,6 +58,7 @@ enum pare_str_slot {
 
 /* Mode argument of blind-spot records (PARE_EV_BLIND, in `aux`). */
 #define PARE_BLIND_IO_URING 1
+#define PARE_BLIND_IA32 2 /* a 32-bit (compat) syscall: other numbers, not decoded */
 
 /* Every record starts with this fixed part, followed by the strings in slot order. */
 struct pare_event {

@@ -44,8 +44,10 @@ static __always_inline void record_header(struct record *r)
 /* Slots must be filled in increasing order: each call appends at r->off. */
 static __always_inline void record_user_str(struct record *r, int slot, const char *uptr)
 {
-	if (r->off > REC_OFF_MASK - PARE_STR_MAX)
+	if (r->off > REC_OFF_MASK - PARE_STR_MAX) {
+		r->ev->flags |= PARE_F_RAW_TRUNCATED; /* no room left: never dropped silently */
 		return;
+	}
 	long n = bpf_probe_read_user_str(&r->buf[r->off & REC_OFF_MASK], PARE_STR_MAX, uptr);
 	if (n <= 0)
 		return;
@@ -57,8 +59,10 @@ static __always_inline void record_user_str(struct record *r, int slot, const ch
 
 static __always_inline void record_kernel_str(struct record *r, int slot, const char *kptr)
 {
-	if (r->off > REC_OFF_MASK - PARE_STR_MAX)
+	if (r->off > REC_OFF_MASK - PARE_STR_MAX) {
+		r->ev->flags |= PARE_F_RAW_TRUNCATED;
 		return;
+	}
 	long n = bpf_probe_read_kernel_str(&r->buf[r->off & REC_OFF_MASK], PARE_STR_MAX, kptr);
 	if (n <= 0)
 		return;
@@ -72,8 +76,12 @@ static __always_inline void record_kernel_str(struct record *r, int slot, const 
 static __always_inline void record_path(struct record *r, int slot, struct vfsmount *mnt,
 					struct dentry *dentry)
 {
-	if (r->off > REC_OFF_MASK - PARE_STR_MAX || !mnt || !dentry)
+	if (!mnt || !dentry)
 		return;
+	if (r->off > REC_OFF_MASK - PARE_STR_MAX) {
+		r->ev->flags |= slot == PARE_S_BASE ? PARE_F_BASE_TRUNCATED : PARE_F_PATH_TRUNCATED;
+		return;
+	}
 	__u32 state = 0;
 	__u32 n = walk_path_into(r->buf, r->off, mnt, dentry, &state);
 	if (state & WALK_TRUNCATED)

@@ -46,6 +46,7 @@
 #define O_NOFOLLOW 00400000
 #define PROT_EXEC 0x4
 #define MAP_ANONYMOUS 0x20
+#define TS_COMPAT 0x0002 /* thread_info.status: the current syscall is a 32-bit one */
 
 /* Cheap first filter, run before any map lookup on every syscall of the host. */
 static __always_inline int is_interesting(long id)

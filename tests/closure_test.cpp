@@ -121,6 +121,7 @@ void fake_root(const test::TempDir& r) {
   r.write("etc/ssl/certs/ca-certificates.crt", "certs");
   r.write("usr/share/zoneinfo/Europe/Paris", "TZif");
   r.write("usr/share/zoneinfo/UTC", "TZif");
+  r.write("usr/share/zoneinfo/Europe/Berlin", "TZif");
   r.symlink("etc/localtime", "/usr/share/zoneinfo/Europe/Paris");
   r.write("usr/lib/locale/de_DE.utf8/LC_CTYPE", "ctype");
   r.write("usr/lib/locale/de_DE.utf8/LC_MESSAGES/SYS_LC_MESSAGES", "msg");
@@ -136,8 +137,8 @@ TEST_CASE("closure: rule packs apply when their trigger is seen, and switch off"
   Manifest m = with_exec("/usr/bin/true");
   m.paths["/usr/lib/x86_64-linux-gnu/libssl.so.3"].kinds = {"mapped-exec"};
   m.paths["/usr/lib/x86_64-linux-gnu/libssl.so.3"].type = "file";
-  m.paths["/usr/share/zoneinfo/Europe/Paris"].kinds = {"read"};
-  m.paths["/usr/share/zoneinfo/Europe/Paris"].type = "file";
+  m.paths["/usr/share/zoneinfo/Europe/Berlin"].kinds = {"read"};  // a zone other than the local one
+  m.paths["/usr/share/zoneinfo/Europe/Berlin"].type = "file";
   m.target.lang = "de_DE.UTF-8";
   Manifest all = m;
   pare::apply_closure(all, fs, {});

@@ -103,6 +103,9 @@ void Aggregator::add(const Event& ev) {
       ++obs_.exits;
       break;
     case EventType::kBlind:
+      if (ev.aux == PARE_BLIND_IA32)
+        obs_.blind_spots.insert("ia32: 32-bit syscalls are not decoded (first: pid " + std::to_string(ev.tgid) + " " +
+                                ev.comm + ")");
       if (ev.aux == PARE_BLIND_IO_URING)
         obs_.blind_spots.insert("io_uring: opens submitted through io_uring bypass syscall tracepoints (first: pid " +
                                 std::to_string(ev.tgid) + " " + ev.comm + ")");

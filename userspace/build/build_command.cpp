@@ -15,6 +15,7 @@
 #include "image/image_source.h"
 #include "image/oci_writer.h"
 #include "manifest/manifest.h"
+#include "closure/closure.h"
 #include "common/scratch_dir.h"
 #include "resolve/root_fs.h"
 
@@ -36,6 +37,24 @@ void replace_output(const std::string& from, const std::string& out) {
 
 }  // namespace
 
+std::string normalize_output(const std::string& out, const std::string& src) {
+  fs::path p = fs::absolute(out).lexically_normal();
+  if (p.has_filename() == false) p = p.parent_path();  // "out/" -> "out"
+  std::string s = p.string();
+  std::string cwd = fs::current_path().string();
+  if (s == "/" || s == cwd || (cwd.rfind(s + "/", 0) == 0))
+    throw Error(kExitUsage, "refusing to write the output over " + s + " (it contains the working directory)");
+  if (!src.empty()) {
+    std::string source = fs::absolute(src.substr(0, src.find(':', src.rfind('/') == std::string::npos ? 0 : src.rfind('/'))))
+                             .lexically_normal()
+                             .string();
+    while (source.size() > 1 && source.back() == '/') source.pop_back();
+    if (s == source || source.rfind(s + "/", 0) == 0 || s.rfind(source + "/", 0) == 0)
+      throw Error(kExitUsage, "the output " + s + " must be outside the source " + source);
+  }
+  return s;
+}
+
 void check_build_output(const std::string& out, bool force) {
   std::error_code ec;
   auto st = fs::symlink_status(out, ec);
@@ -47,8 +66,10 @@ void check_build_output(const std::string& out, bool force) {
 CopyResult copy_manifest_paths(const Manifest& m, const std::string& src_root, const std::string& rootfs_out) {
   RootFs src(src_root);
   std::vector<std::string> paths;
+  // Pseudo paths are decided here, not trusted from the manifest (a
+  // --no-closure or hand-written one may not mark /dev or /proc).
   for (auto& [p, e] : m.paths)
-    if (!e.pseudo && e.type != "absent") paths.push_back(p);
+    if (!e.pseudo && !is_pseudo_path(p) && e.type != "absent") paths.push_back(p);
   spdlog::info("copying {} paths", paths.size());
   return copy_into(src, paths, rootfs_out);
 }
@@ -71,7 +92,9 @@ void publish_rootfs(const std::string& rootfs, const std::string& format, const 
   }
 }
 
-int run_build(const BuildOptions& o) {
+int run_build(const BuildOptions& opts) {
+  BuildOptions o = opts;
+  o.output = normalize_output(opts.output, opts.from);
   Manifest m = read_manifest_file(o.manifest_path);
   SourceKind kind = detect_source_kind(o.from);
   std::string format = o.format.empty() ? (kind == SourceKind::kRootfsDir ? "dir" : "oci") : o.format;

@@ -28,6 +28,9 @@ int run_build(const BuildOptions& opts);
 struct Manifest;
 struct CopyResult;
 struct OciWriteOptions;
+// OUT as an absolute path without a trailing slash; refuses /, the working
+// directory or its parents, and anything overlapping SRC.
+std::string normalize_output(const std::string& out, const std::string& src);
 // Refuses an OUT that exists and is not an empty directory, unless FORCE.
 void check_build_output(const std::string& out, bool force);
 // Copies the manifest's copyable paths (not pseudo, not absent) from SRC_ROOT into ROOTFS_OUT (existing, empty).

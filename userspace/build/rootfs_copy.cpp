@@ -74,8 +74,12 @@ class Copier {
     if (S_ISREG(st->st_mode)) copy_file(path, *st, dir.get(), name);
     else if (S_ISDIR(st->st_mode)) make_dir(path, *st, dir.get(), name);
     else if (S_ISLNK(st->st_mode)) make_symlink(path, *st, dir.get(), name);
-    else if (S_ISFIFO(st->st_mode) || S_ISCHR(st->st_mode) || S_ISBLK(st->st_mode)) make_node(*st, dir.get(), name);
-    else spdlog::warn("build: skipping {} (socket)", path);
+    else if (S_ISFIFO(st->st_mode)) make_node(*st, dir.get(), name);
+    else {
+      // Device nodes come from the runtime (/dev), never from an untrusted image.
+      spdlog::warn("build: skipping {} ({})", path, S_ISSOCK(st->st_mode) ? "socket" : "device node");
+      return;
+    }
     ++result_.entries;
   }
 

@@ -3,6 +3,7 @@
 #include <fnmatch.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <fstream>
 #include <sstream>
 
@@ -46,7 +47,8 @@ std::string expand_origin(std::string dir, const std::string& origin) {
 LibrarySearch::LibrarySearch(const RootFs& fs) : fs_(fs) { read_conf("/etc/ld.so.conf", 0); }
 
 void LibrarySearch::read_conf(const std::string& path, int depth) {
-  if (depth > 8) return;  // include loops in a hostile image
+  // Include loops and fan-out in a hostile image: each file once, 256 at most.
+  if (depth > 8 || conf_files_read_.size() >= 256 || !conf_files_read_.insert(path).second) return;
   std::istringstream in(read_text(fs_, path));
   std::string line;
   while (std::getline(in, line)) {
@@ -64,7 +66,8 @@ void LibrarySearch::read_conf(const std::string& path, int depth) {
           if (fnmatch(base.c_str(), name.c_str(), 0) == 0) read_conf(dir + "/" + name, depth + 1);
       }
     } else if (word[0] == '/') {
-      conf_dirs_.push_back(lexical_normalize(word));
+      std::string dir = lexical_normalize(word);
+      if (std::find(conf_dirs_.begin(), conf_dirs_.end(), dir) == conf_dirs_.end()) conf_dirs_.push_back(dir);
     }
   }
 }

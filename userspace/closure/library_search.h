@@ -6,6 +6,7 @@
 #pragma once
 
 #include <optional>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -27,6 +28,7 @@ class LibrarySearch {
 
  private:
   void read_conf(const std::string& path, int depth);
+  std::set<std::string> conf_files_read_;
   bool usable(const std::string& path, const ElfInfo& requester) const;
   const RootFs& fs_;
   std::vector<std::string> conf_dirs_;

@@ -1,9 +1,11 @@
 #include "closure/rule_packs.h"
 
 #include <algorithm>
+#include <set>
 
 #include "closure/glob.h"
 #include "resolve/elf_info.h"
+#include "resolve/symlink_chain.h"
 
 namespace pare {
 
@@ -102,14 +104,16 @@ std::vector<std::string> rule_pack_paths(const std::string& name, const Manifest
     if (!force && !any_path(m, reads_zoneinfo)) return {};
     // Reading only the local zone (through /etc/localtime) needs just that
     // zone; naming other zones (TZ=..., a zone picker) needs the whole tree.
-    std::string local;
-    if (auto it = m.paths.find("/etc/localtime"); it != m.paths.end() && it->second.target) {
-      std::string t = *it->second.target;
-      local = t[0] == '/' ? t : "/etc/" + t;
-    }
+    // Everything on the way from /etc/localtime to its zone file is the local zone.
+    std::set<std::string> local;
+    Resolution res = resolve_in_root(fs, "/etc/localtime");
+    local.insert(res.path);
+    for (auto& hop : res.hops) local.insert(hop.link);
     bool other_zones = false;
     for (auto& [p, e] : m.paths)
-      if (starts_with(p, "/usr/share/zoneinfo/") && e.type != "dir" && p != local && !e.kinds.empty()) other_zones = true;
+      if (starts_with(p, "/usr/share/zoneinfo/") && e.type != "dir" && !local.count(p) && !e.kinds.empty() &&
+          e.kinds != std::set<std::string>{"symlink"})
+        other_zones = true;
     // A failed zone lookup is not a reason: `date -u` tries zoneinfo/UTC0 and
     // falls back to the POSIX rule, as it will in the minimal image.
     std::vector<std::string> out = {"/etc/localtime", "/etc/timezone"};

@@ -1,5 +1,6 @@
 #include "common/atomic_file.h"
 
+#include <fcntl.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -15,7 +16,7 @@ AtomicFile::AtomicFile(std::string path) : path_(std::move(path)) {
   std::string tmpl = path_ + ".tmp-XXXXXX";
   std::vector<char> buf(tmpl.begin(), tmpl.end());
   buf.push_back('\0');
-  int fd = mkstemp(buf.data());
+  int fd = mkostemp(buf.data(), O_CLOEXEC);  // never inherited by the traced app
   if (fd < 0) throw Error(kExitFailure, errno_message("cannot create " + path_, errno));
   tmp_path_ = buf.data();
   fchmod(fd, 0644);

@@ -3,6 +3,7 @@
 #include <sys/resource.h>
 #include <sys/stat.h>
 
+#include <algorithm>
 #include <filesystem>
 #include <fstream>
 #include <sstream>
@@ -61,6 +62,8 @@ json bundle_config(const ContainerSpec& spec) {
   json caps = {"CAP_CHOWN",      "CAP_DAC_OVERRIDE", "CAP_FSETID",   "CAP_FOWNER",     "CAP_MKNOD",
                "CAP_NET_RAW",    "CAP_SETGID",       "CAP_SETUID",   "CAP_SETFCAP",    "CAP_SETPCAP",
                "CAP_NET_BIND_SERVICE", "CAP_SYS_CHROOT", "CAP_KILL", "CAP_AUDIT_WRITE"};
+  // Sharing the host's network namespace: no raw sockets for the app.
+  if (spec.host_network) caps.erase(std::find(caps.begin(), caps.end(), "CAP_NET_RAW"));
   json namespaces = json::array({{{"type", "pid"}}, {{"type", "ipc"}}, {{"type", "uts"}}, {{"type", "mount"}}});
   if (!spec.host_network) namespaces.push_back({{"type", "network"}});
   return {

@@ -37,7 +37,7 @@ Runc::Runc(const std::string& runtime) {
 
 int Runc::run(const std::vector<std::string>& args, std::string* err, int stdout_fd) {
   char tmpl[] = "/tmp/pare-runc-err-XXXXXX";
-  int errfd = mkstemp(tmpl);
+  int errfd = mkostemp(tmpl, O_CLOEXEC);
   if (errfd < 0) throw Error(kExitFailure, errno_message("mkstemp", errno));
   unlink(tmpl);
   pid_t pid = fork();
@@ -71,7 +71,7 @@ int Runc::run(const std::vector<std::string>& args, std::string* err, int stdout
 
 pid_t Runc::create(const std::string& id, const std::string& bundle, int output_fd) {
   char log_tmpl[] = "/tmp/pare-runc-log-XXXXXX";
-  int logfd = mkstemp(log_tmpl);
+  int logfd = mkostemp(log_tmpl, O_CLOEXEC);
   if (logfd < 0) throw Error(kExitFailure, errno_message("mkstemp", errno));
   close(logfd);
   std::string pidfile = std::string(log_tmpl) + ".pid";

@@ -22,6 +22,12 @@ void unite(S& into, const S& from) {
   into.insert(from.begin(), from.end());
 }
 
+int type_rank(const std::string& t) {
+  if (t == "absent") return 0;
+  if (t == "unknown") return 1;
+  return 2;
+}
+
 std::vector<std::string> sorted_union(const std::vector<std::string>& a, const std::vector<std::string>& b) {
   std::set<std::string> s(a.begin(), a.end());
   s.insert(b.begin(), b.end());
@@ -63,7 +69,8 @@ Manifest merge_manifests(const std::vector<Manifest>& inputs) {
       auto& o = it->second;
       unite(o.kinds, e.kinds);
       unite(o.why, e.why);
-      if (o.type != e.type) o.type = std::min(o.type, e.type);  // e.g. "absent" in one run
+      if (type_rank(e.type) > type_rank(o.type) || (type_rank(e.type) == type_rank(o.type) && e.type < o.type))
+        o.type = e.type;  // a path that existed in any run wins over "absent"/"unknown"
       if (!o.target || (e.target && *e.target < *o.target)) o.target = e.target ? e.target : o.target;
       o.pseudo = o.pseudo || e.pseudo;
       o.count = std::max(o.count, e.count);

@@ -3,6 +3,7 @@
 #include <sys/stat.h>
 
 #include <algorithm>
+#include <cerrno>
 
 #include "decode/event_json.h"
 #include "resolve/elf_info.h"
@@ -62,6 +63,15 @@ void fill_manifest_from_trace(Manifest& m, const Observations& obs, const TraceT
       e.why.insert("traced");
       add_hops(m, res, res.path, use);
       continue;
+    }
+    // The call failed but the object exists (EACCES, EEXIST, ELOOP...): the
+    // app's behaviour depends on it being there, so it is kept as checked.
+    if (res.exists && key.err != ENOENT && key.err != ENOTDIR) {
+      auto& e = m.paths[res.path];
+      Use checked = use;
+      checked.kinds = {"checked"};
+      merge_use(e, checked);
+      e.why.insert("traced (the call failed with " + errno_name(key.err) + ")");
     }
     // A failed lookup: listed apart, never copied. Links crossed before the
     // failure still exist and shaped the result, so they are kept.

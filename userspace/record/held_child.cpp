@@ -54,6 +54,9 @@ HeldChild::HeldChild(const std::vector<std::string>& argv) {
   if (pid_ == 0) {
     // Child: only async-signal-safe calls from here.
     prctl(PR_SET_PDEATHSIG, SIGKILL);  // pare gone -> no untraced orphan runs on
+    // Its own group, so stopping it stops what it started; not when it reads a
+    // terminal (a background group would get SIGTTIN).
+    if (!isatty(STDIN_FILENO)) setpgid(0, 0);
     close(go[1]);
     close(status[0]);
     char c;

@@ -34,6 +34,14 @@ pid_t parent_of(pid_t pid) {
 
 bool process_exists(pid_t pid) { return pid > 0 && (kill(pid, 0) == 0 || errno == EPERM); }
 
+bool process_running(pid_t pid) {
+  std::ifstream in("/proc/" + std::to_string(pid) + "/stat");
+  std::string line;
+  if (!std::getline(in, line)) return false;
+  size_t close = line.rfind(')');
+  return close != std::string::npos && close + 2 < line.size() && line[close + 2] != 'Z' && line[close + 2] != 'X';
+}
+
 std::set<pid_t> process_tree(pid_t root) {
   std::multimap<pid_t, pid_t> children;
   if (DIR* d = opendir("/proc")) {

@@ -11,6 +11,8 @@ namespace pare {
 // PID and all its live descendants (process ids, not threads).
 std::set<pid_t> process_tree(pid_t root);
 bool process_exists(pid_t pid);
+// Exists and is not a zombie.
+bool process_running(pid_t pid);
 
 }  // namespace pare
 

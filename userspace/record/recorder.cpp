@@ -30,13 +30,26 @@ volatile sig_atomic_t g_stop_signal = 0;
 
 void on_stop_signal(int sig) { g_stop_signal = sig; }
 
-void install_stop_handlers() {
-  struct sigaction sa = {};
-  sa.sa_handler = on_stop_signal;
-  sigemptyset(&sa.sa_mask);
-  sigaction(SIGINT, &sa, nullptr);
-  sigaction(SIGTERM, &sa, nullptr);
-}
+// Ctrl-C/SIGTERM stop the recording gracefully while it runs; the previous
+// handlers come back when the session ends (closure, build, verify stay interruptible).
+class StopSignals {
+ public:
+  StopSignals() {
+    g_stop_signal = 0;
+    struct sigaction sa = {};
+    sa.sa_handler = on_stop_signal;
+    sigemptyset(&sa.sa_mask);
+    sigaction(SIGINT, &sa, &old_int_);
+    sigaction(SIGTERM, &sa, &old_term_);
+  }
+  ~StopSignals() {
+    sigaction(SIGINT, &old_int_, nullptr);
+    sigaction(SIGTERM, &old_term_, nullptr);
+  }
+
+ private:
+  struct sigaction old_int_ {}, old_term_ {};
+};
 
 std::string utc_now() {
   auto now = std::chrono::system_clock::now();
@@ -143,7 +156,7 @@ RecordOutcome record_session(const RecordOptions& opts) {
       break;
     }
   m.started_at = utc_now();
-  install_stop_handlers();
+  auto signals = std::make_unique<StopSignals>();
   target->start(probes);
 
   std::map<std::string, std::string> traffic_env = target->traffic_env();
@@ -158,6 +171,9 @@ RecordOutcome record_session(const RecordOptions& opts) {
     bool alive = target->running();
     traffic.set_alive(alive);
     if (probes.scope_empty()) break;  // every process in scope has exited
+    // --pid: the process we attached to is gone (an entry for a pid that died
+    // between the /proc scan and its insert would otherwise keep us waiting).
+    if (!target->stoppable() && !alive) break;
     bool want_stop = g_stop_signal || (opts.duration_s && seconds_since(start) >= *opts.duration_s) ||
                      (traffic.active() && traffic.done());
     if (!stop_requested && want_stop) {
@@ -177,6 +193,7 @@ RecordOutcome record_session(const RecordOptions& opts) {
   out.traffic_error = traffic.join();
   probes.drain();
   target->finish();
+  signals.reset();
   m.ended_at = utc_now();
   m.target.exit_status = target->exit_status;
 

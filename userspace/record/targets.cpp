@@ -45,6 +45,8 @@ class CommandTarget : public RecordTarget {
     return !exit_status;
   }
   void stop(bool hard) override {
+    // The whole process group: helpers the command started stop with it.
+    kill(-child_->pid(), hard ? SIGKILL : SIGTERM);
     if (!exit_status) kill(child_->pid(), hard ? SIGKILL : SIGTERM);
   }
   void finish() override {
@@ -83,7 +85,8 @@ class PidTarget : public RecordTarget {
     }
     spdlog::info("attached to pid {} and its {}", pid_, container ? "mount namespace" : "descendants");
   }
-  bool running() override { return process_exists(pid_); }
+  // A zombie has exited: it only waits for its parent to reap it.
+  bool running() override { return process_running(pid_); }
   bool stoppable() const override { return false; }
   void stop(bool) override {}
 

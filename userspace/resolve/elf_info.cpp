@@ -48,7 +48,7 @@ void read_dynamic(Elf* elf, ElfInfo& info) {
 
 std::optional<ElfInfo> read_elf_info(const RootFs& fs, const std::string& path) {
   if (elf_version(EV_CURRENT) == EV_NONE) return std::nullopt;
-  int fd = fs.open_in_root(path, O_RDONLY);
+  int fd = fs.open_read(path);
   if (fd < 0) return std::nullopt;
   char magic[4] = {};
   std::optional<ElfInfo> out;

@@ -2,6 +2,7 @@
 
 #include <dirent.h>
 #include <fcntl.h>
+#include <sys/stat.h>
 #include <linux/openat2.h>
 #include <sys/syscall.h>
 #include <unistd.h>
@@ -64,7 +65,19 @@ std::optional<std::string> RootFs::readlink(const std::string& path) const {
   return std::string(buf, static_cast<size_t>(n));
 }
 
-int RootFs::open_read(const std::string& path) const { return open_in_root(path, O_RDONLY); }
+int RootFs::open_read(const std::string& path) const {
+  // O_NONBLOCK: a FIFO planted in an untrusted root must not hang us; then
+  // anything but a regular file is refused.
+  int fd = open_in_root(path, O_RDONLY | O_NONBLOCK | O_NOCTTY);
+  if (fd < 0) return -1;
+  struct stat st;
+  if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
+    close(fd);
+    errno = EINVAL;
+    return -1;
+  }
+  return fd;
+}
 
 std::vector<std::string> RootFs::list_dir(const std::string& path) const {
   std::vector<std::string> out;

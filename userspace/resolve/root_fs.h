@@ -23,7 +23,8 @@ class RootFs {
   std::optional<struct stat> lstat(const std::string& path) const;
   // Target text of the symlink at PATH; nullopt if PATH is not a readable symlink.
   std::optional<std::string> readlink(const std::string& path) const;
-  // O_RDONLY|O_CLOEXEC file descriptor of PATH inside the root, or -1 (errno set).
+  // O_RDONLY|O_CLOEXEC file descriptor of the regular file PATH inside the
+  // root (never a FIFO or device), or -1 (errno set).
   int open_read(const std::string& path) const;
   // Any open of PATH inside the root (O_CLOEXEC added), or -1 (errno set).
   int open_in_root(const std::string& path, int flags) const;

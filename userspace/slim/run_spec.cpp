@@ -1,9 +1,12 @@
 #include "slim/run_spec.h"
 
+#include <unistd.h>
+
 #include <fstream>
 #include <sstream>
 
 #include "common/error.h"
+#include "resolve/root_fs.h"
 
 namespace pare {
 
@@ -23,7 +26,18 @@ bool lookup_id(const std::string& rootfs, const char* file, const std::string& n
     id = static_cast<uint32_t>(std::stoul(name));
     return true;
   }
-  std::ifstream in(rootfs + file);
+  // Through RootFs: /etc/passwd in an untrusted image may be a symlink to a
+  // host file, a FIFO or /dev/zero.
+  RootFs fs(rootfs);
+  int fd = fs.open_read(file);
+  std::string text;
+  if (fd >= 0) {
+    char buf[8192];
+    ssize_t n;
+    while (text.size() < (4u << 20) && (n = read(fd, buf, sizeof buf)) > 0) text.append(buf, static_cast<size_t>(n));
+    close(fd);
+  }
+  std::istringstream in(text);
   std::string line;
   while (std::getline(in, line)) {
     std::vector<std::string> f;

@@ -55,7 +55,9 @@ RecordOutcome run_in_container(ContainerSpec spec, const std::string& rootfs, co
 
 }  // namespace
 
-int run_slim(const SlimOptions& o) {
+int run_slim(const SlimOptions& opts) {
+  SlimOptions o = opts;
+  o.output = normalize_output(opts.output, opts.from);
   check_build_output(o.output, o.force);
   SourceKind kind = detect_source_kind(o.from);
   std::string format = o.format.empty() ? (kind == SourceKind::kRootfsDir ? "dir" : "oci") : o.format;
