@@ -227,3 +227,16 @@ TEST_CASE("build oci: same inputs, same digest; skopeo and umoci read it", "[bui
   REQUIRE(archive.exit_code == 0);
   CHECK(test::run({"/usr/bin/skopeo", "inspect", "oci-archive:" + work / "img.tar"}).exit_code == 0);
 }
+
+TEST_CASE("build: OUT with a trailing slash; OUT inside the source is refused", "[build]") {
+  test::TempDir src, work;
+  src.write("etc/hostname", "h\n");
+  std::string m = manifest_with(work, {{"/etc/hostname", "file"}});
+  auto r = test::run_pare({"build", "--manifest", m, "--from", src.path(), "-o", work / "out/"});
+  INFO(r.err);
+  REQUIRE(r.exit_code == 0);
+  CHECK(test::slurp(work / "out/etc/hostname") == "h\n");
+  auto inside = test::run_pare({"build", "--manifest", m, "--from", src.path(), "-o", src / "out"});
+  CHECK(inside.exit_code == 2);
+  CHECK_THAT(inside.err, Catch::Contains("outside the source"));
+}

@@ -8,6 +8,7 @@
 
 #include "closure/closure.h"
 #include "closure/glob.h"
+#include "closure/library_search.h"
 #include "common/error.h"
 #include "support/run_pare.h"
 
@@ -246,4 +247,23 @@ TEST_CASE("closure: tzdata keeps only the local zone unless other zones were rea
   pare::apply_closure(forced, fs, force);
   CHECK(kept_because(forced, "/usr/share/zoneinfo/UTC", "rule tzdata"));
   CHECK(kept_because(forced, "/etc/ssl/certs/ca-certificates.crt", "rule ca-certificates"));
+}
+
+TEST_CASE("closure: a FIFO and an include storm in ld.so.conf neither hang nor explode", "[closure]") {
+  test::TempDir r;
+  r.mkdir("etc/ld.so.conf.d");
+  REQUIRE(mkfifo((r / "etc/ld.so.conf").c_str(), 0644) == 0);
+  for (int i = 0; i < 8; ++i)
+    r.write("etc/ld.so.conf.d/" + std::to_string(i) + ".conf", "include /etc/ld.so.conf.d/*\n/usr/lib/x\n");
+  r.mkdir("usr/bin");
+  std::filesystem::copy_file("/usr/bin/true", r / "usr/bin/true");
+  pare::RootFs fs(r.path());
+  Manifest m = with_exec("/usr/bin/true");
+  auto stats = pare::apply_closure(m, fs, {});  // returns: the FIFO is refused, not opened for reading
+  CHECK_FALSE(stats.unresolved.empty());        // no libc in this root, and it says so
+  // The include storm, reached directly: every file read once.
+  std::filesystem::remove(r / "etc/ld.so.conf");
+  r.write("etc/ld.so.conf", "include /etc/ld.so.conf.d/*.conf\n");
+  pare::LibrarySearch search(fs);
+  CHECK(search.config_dirs() == std::vector<std::string>{"/usr/lib/x"});
 }

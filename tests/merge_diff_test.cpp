@@ -71,3 +71,10 @@ TEST_CASE("diff: added and removed, as text and JSON", "[diff]") {
   CHECK(pare::diff_manifests(a, a).empty());
   CHECK(pare::diff_to_text(pare::diff_manifests(a, a), a, a) == "no differences\n");
 }
+
+TEST_CASE("merge: a path that existed in one run is not 'absent' after merging", "[merge]") {
+  Manifest a = run({"/x"}, true, 1), b = run({"/x"}, true, 2);
+  b.paths["/x"].type = "absent";
+  CHECK(pare::merge_manifests({a, b}).paths["/x"].type == "file");
+  CHECK(pare::merge_manifests({b, a}).paths["/x"].type == "file");
+}

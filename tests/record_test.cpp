@@ -244,3 +244,15 @@ TEST_CASE("record --events writes every decoded record as JSON lines", "[record]
   CHECK(n > 3);
   CHECK(execs == 1);
 }
+
+TEST_CASE("the traced app does not inherit pare's output files", "[record]") {
+  test::TempDir d;
+  std::string listing = d / "fds.txt";
+  test::TempDir out;
+  auto r = test::run_pare({"record", "-o", out / "m.json", "--events", out / "e.jsonl", "--", "/bin/sh", "-c",
+                           "ls -l /proc/self/fd > " + listing});
+  REQUIRE(r.exit_code == 0);
+  std::string fds = test::slurp(listing);
+  CHECK_FALSE(fds.empty());
+  CHECK(fds.find(".tmp-") == std::string::npos);
+}

@@ -93,3 +93,21 @@ TEST_CASE("trace to manifest: drops or truncation make it incomplete, with reaso
   pare::fill_manifest_from_trace(m2, agg2.observations(), {}, fs);
   CHECK_FALSE(m2.complete);
 }
+
+TEST_CASE("trace to manifest: a failed call on an existing object keeps the object", "[manifest]") {
+  test::TempDir root;
+  root.write("var/lock/app.lock", "");
+  pare::RootFs fs(root.path());
+  pare::Aggregator agg;
+  pare::Event ev;
+  ev.type = pare::EventType::kOpenFail;
+  ev.raw = "/var/lock/app.lock";
+  ev.ret = -17;  // EEXIST from O_CREAT|O_EXCL: the app saw it there
+  ev.aux = 0301;
+  agg.add(ev);
+  pare::Manifest m;
+  pare::fill_manifest_from_trace(m, agg.observations(), {}, fs);
+  REQUIRE(m.paths.count("/var/lock/app.lock"));
+  CHECK(m.paths["/var/lock/app.lock"].kinds.count("checked"));
+  CHECK(m.missing["/var/lock/app.lock"].errors == std::set<std::string>{"EEXIST"});
+}
