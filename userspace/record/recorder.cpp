@@ -94,7 +94,10 @@ class TrafficRun {
       done_ = true;
     });
   }
-  ~TrafficRun() { join(); }
+  ~TrafficRun() {
+    alive_ = false;  // an unwinding session must not wait out a readiness timeout
+    join();
+  }
   void set_alive(bool a) { alive_ = a; }
   bool active() const { return active_; }
   bool done() const { return done_; }
