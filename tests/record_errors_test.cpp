@@ -3,7 +3,11 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <signal.h>
+
 #include <catch2/catch.hpp>
+#include <chrono>
+#include <thread>
 #include <filesystem>
 
 #include "support/run_pare.h"
@@ -96,4 +100,19 @@ TEST_CASE("help works on every command", "[errors]") {
     CHECK(r.exit_code == 0);
     CHECK(r.out.find("Usage") != std::string::npos);
   }
+}
+
+TEST_CASE("Ctrl-C during a long traffic command ends the recording promptly", "[errors]") {
+  test::TempDir d;
+  auto start = std::chrono::steady_clock::now();
+  test::Background pare({PARE_BIN, "record", "-o", d / "m.json", "--stop-timeout", "1", "--traffic", "/bin/sleep 60",
+                         "--", "/bin/sleep", "60"});
+  std::this_thread::sleep_for(std::chrono::milliseconds(1500));
+  kill(pare.pid(), SIGINT);
+  int code = pare.wait();
+  double took = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  CHECK(code == 6);  // the traffic did not pass: the manifest is kept apart
+  CHECK(took < 20);
+  CHECK(std::filesystem::exists(d / "m.partial.json"));
+  CHECK_FALSE(std::filesystem::exists(d / "m.json"));
 }

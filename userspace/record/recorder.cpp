@@ -89,16 +89,18 @@ class TrafficRun {
       } else {
         err = wait_until_ready(plan, [this] { return alive_.load(); });
       }
-      if (err.empty()) err = run_traffic(plan, env);
+      if (err.empty()) err = run_traffic(plan, env, [this] { return cancel_.load(); });
       error_ = err;
       done_ = true;
     });
   }
   ~TrafficRun() {
     alive_ = false;  // an unwinding session must not wait out a readiness timeout
+    cancel_ = true;
     join();
   }
   void set_alive(bool a) { alive_ = a; }
+  void cancel() { cancel_ = true; }  // Ctrl-C: end a running traffic command now
   bool active() const { return active_; }
   bool done() const { return done_; }
   std::string join() {
@@ -108,7 +110,7 @@ class TrafficRun {
 
  private:
   bool active_ = false;
-  std::atomic<bool> alive_{true}, done_{false};
+  std::atomic<bool> alive_{true}, done_{false}, cancel_{false};
   std::string error_;
   std::thread thread_;
 };
@@ -181,6 +183,7 @@ RecordOutcome record_session(const RecordOptions& opts) {
                      (traffic.active() && traffic.done());
     if (!stop_requested && want_stop) {
       stop_requested = Clock::now();
+      if (g_stop_signal) traffic.cancel();
       if (!target->stoppable()) break;  // --pid: detach and leave it running
       spdlog::info("stopping the target (SIGTERM) to record its shutdown");
       target->stop(false);

@@ -32,7 +32,8 @@ std::pair<std::string, int> host_port(const std::string& hp) {
 bool ok_status(int status) { return status >= 200 && status < 400; }
 
 // sh -c CMD with ENV added; its exit code, or -1 after a timeout (then killed).
-int run_shell(const std::string& cmd, const std::map<std::string, std::string>& env, double timeout_s) {
+int run_shell(const std::string& cmd, const std::map<std::string, std::string>& env, double timeout_s,
+              const std::function<bool()>& cancelled) {
   pid_t pid = fork();
   if (pid < 0) return -1;
   if (pid == 0) {
@@ -46,10 +47,10 @@ int run_shell(const std::string& cmd, const std::map<std::string, std::string>& 
     int status;
     pid_t r = waitpid(pid, &status, WNOHANG);
     if (r == pid) return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
-    if (Clock::now() > deadline) {
+    if (Clock::now() > deadline || cancelled()) {
       kill(-pid, SIGKILL);
       waitpid(pid, &status, 0);
-      return -1;
+      return cancelled() ? -2 : -1;
     }
     std::this_thread::sleep_for(std::chrono::milliseconds(50));
   }
@@ -86,14 +87,17 @@ std::string wait_until_ready(const TrafficPlan& plan, const std::function<bool()
   return "";
 }
 
-std::string run_traffic(const TrafficPlan& plan, const std::map<std::string, std::string>& env) {
+std::string run_traffic(const TrafficPlan& plan, const std::map<std::string, std::string>& env,
+                        const std::function<bool()>& cancelled) {
   for (auto& cmd : plan.commands) {
     spdlog::info("traffic: {}", cmd);
-    int rc = run_shell(cmd, env, plan.command_timeout_s);
+    int rc = run_shell(cmd, env, plan.command_timeout_s, cancelled);
+    if (rc == -2) return "traffic interrupted: " + cmd;
     if (rc == -1) return "traffic command timed out: " + cmd;
     if (rc != 0) return "traffic command failed (exit " + std::to_string(rc) + "): " + cmd;
   }
   for (auto& url : plan.http_probes) {
+    if (cancelled()) return "traffic interrupted";
     HttpResult r = http_request("GET", url, 10000);
     spdlog::info("probe: GET {} -> {}", url, r.status);
     if (!ok_status(r.status))

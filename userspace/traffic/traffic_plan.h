@@ -31,7 +31,9 @@ void validate_traffic_plan(const TrafficPlan& plan);
 
 // Waits for readiness while ALIVE() says the app runs; returns "" or why it failed.
 std::string wait_until_ready(const TrafficPlan& plan, const std::function<bool()>& alive);
-// Runs commands then probes; ENV is added to each command's environment. "" or the first failure.
-std::string run_traffic(const TrafficPlan& plan, const std::map<std::string, std::string>& env);
+// Runs commands then probes; ENV is added to each command's environment. "" or
+// the first failure. CANCELLED() ends a running command (its whole process group).
+std::string run_traffic(const TrafficPlan& plan, const std::map<std::string, std::string>& env,
+                        const std::function<bool()>& cancelled = [] { return false; });
 
 }  // namespace pare
