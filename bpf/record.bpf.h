@@ -41,14 +41,17 @@ static __always_inline void record_header(struct record *r)
 	bpf_get_current_comm(r->ev->comm, sizeof(r->ev->comm));
 }
 
-/* Slots must be filled in increasing order: each call appends at r->off. */
-static __always_inline void record_user_str(struct record *r, int slot, const char *uptr)
+/* Slots must be filled in increasing order: each call appends at r->off.
+ * FROM_USER picks the helper; callers pass a constant, so it folds away. */
+static __always_inline void record_str(struct record *r, int slot, const char *ptr, int from_user)
 {
 	if (r->off > REC_OFF_MASK - PARE_STR_MAX) {
 		r->ev->flags |= PARE_F_RAW_TRUNCATED; /* no room left: never dropped silently */
 		return;
 	}
-	long n = bpf_probe_read_user_str(&r->buf[r->off & REC_OFF_MASK], PARE_STR_MAX, uptr);
+	char *dst = &r->buf[r->off & REC_OFF_MASK];
+	long n = from_user ? bpf_probe_read_user_str(dst, PARE_STR_MAX, ptr)
+			   : bpf_probe_read_kernel_str(dst, PARE_STR_MAX, ptr);
 	if (n <= 0)
 		return;
 	if (n >= PARE_STR_MAX)
@@ -57,19 +60,14 @@ static __always_inline void record_user_str(struct record *r, int slot, const ch
 	r->off += (__u32)n; /* n <= PARE_STR_MAX: the mask at each use keeps the verifier happy */
 }
 
+static __always_inline void record_user_str(struct record *r, int slot, const char *uptr)
+{
+	record_str(r, slot, uptr, 1);
+}
+
 static __always_inline void record_kernel_str(struct record *r, int slot, const char *kptr)
 {
-	if (r->off > REC_OFF_MASK - PARE_STR_MAX) {
-		r->ev->flags |= PARE_F_RAW_TRUNCATED;
-		return;
-	}
-	long n = bpf_probe_read_kernel_str(&r->buf[r->off & REC_OFF_MASK], PARE_STR_MAX, kptr);
-	if (n <= 0)
-		return;
-	if (n >= PARE_STR_MAX)
-		r->ev->flags |= PARE_F_RAW_TRUNCATED;
-	r->ev->str_len[slot & (PARE_NSTR - 1)] = n;
-	r->off += (__u32)n;
+	record_str(r, slot, kptr, 0);
 }
 
 /* Resolve a kernel struct path into `slot`; flags land in the PATH or BASE bits. */

@@ -38,11 +38,6 @@ class Fd {
   int fd_;
 };
 
-std::string parent_of(const std::string& p) {
-  size_t i = p.rfind('/');
-  return i == 0 ? "/" : p.substr(0, i);
-}
-std::string base_of(const std::string& p) { return p.substr(p.rfind('/') + 1); }
 
 [[noreturn]] void fail(const std::string& what, int err) { throw Error(kExitFailure, errno_message(what, err)); }
 
@@ -57,7 +52,7 @@ class Copier {
   // Creates PATH (physical in the source) and its missing parents.
   void copy(const std::string& path) {
     if (done_.count(path)) return;
-    if (path != "/") copy(parent_of(path));
+    if (path != "/") copy(parent_path(path));
     auto st = src_.lstat(path);
     if (!st) {
       result_.not_in_source.push_back(path);
@@ -69,8 +64,8 @@ class Copier {
       apply_dir_meta(path, *st);
       return;
     }
-    Fd dir(open_out_dir(parent_of(path)));
-    std::string name = base_of(path);
+    Fd dir(open_out_dir(parent_path(path)));
+    std::string name = base_name(path);
     if (S_ISREG(st->st_mode)) copy_file(path, *st, dir.get(), name);
     else if (S_ISDIR(st->st_mode)) make_dir(path, *st, dir.get(), name);
     else if (S_ISLNK(st->st_mode)) make_symlink(path, *st, dir.get(), name);
@@ -133,8 +128,8 @@ class Copier {
     if (st.st_nlink > 1) {
       auto key = std::make_pair(st.st_dev, st.st_ino);
       if (auto it = links_.find(key); it != links_.end()) {
-        Fd target_dir(open_out_dir(parent_of(it->second)));
-        if (linkat(target_dir.get(), base_of(it->second).c_str(), dir, name.c_str(), 0) != 0)
+        Fd target_dir(open_out_dir(parent_path(it->second)));
+        if (linkat(target_dir.get(), base_name(it->second).c_str(), dir, name.c_str(), 0) != 0)
           fail("cannot hard-link " + path, errno);
         return;
       }
@@ -206,9 +201,9 @@ CopyResult copy_into(const RootFs& src, const std::vector<std::string>& paths, c
   std::set<std::string> physical;
   for (auto& raw : paths) {
     std::string p = lexical_normalize(raw);
-    Resolution parent = resolve_in_root(src, parent_of(p));
+    Resolution parent = resolve_in_root(src, parent_path(p));
     for (auto& hop : parent.hops) physical.insert(hop.link);
-    physical.insert(parent.path == "/" ? "/" + base_of(p) : parent.path + "/" + base_of(p));
+    physical.insert(parent.path == "/" ? "/" + base_name(p) : parent.path + "/" + base_name(p));
   }
   for (auto& p : physical) c.copy(p);
   c.finish();

@@ -1,7 +1,5 @@
 #include "closure/closure.h"
 
-#include <sys/stat.h>
-
 #include <deque>
 
 #include <spdlog/spdlog.h>
@@ -16,15 +14,6 @@
 namespace pare {
 
 namespace {
-
-std::string file_type(const RootFs& fs, const std::string& path) {
-  auto st = fs.lstat(path);
-  if (!st) return "absent";
-  if (S_ISREG(st->st_mode)) return "file";
-  if (S_ISDIR(st->st_mode)) return "dir";
-  if (S_ISLNK(st->st_mode)) return "symlink";
-  return "other";
-}
 
 class ClosureBuilder {
  public:
@@ -43,7 +32,7 @@ class ClosureBuilder {
     }
     auto& e = m_.paths[res.path];
     e.why.insert(why);
-    if (e.type == "unknown" || e.type == "absent") e.type = file_type(fs_, res.path);
+    if (e.type == "unknown" || e.type == "absent") e.type = fs_.type_of(res.path);
     // The name as asked for is a link itself (/etc/localtime): it is kept for the same reason.
     std::string named = lexical_normalize(path);
     if (named != res.path && m_.paths.count(named)) m_.paths[named].why.insert(why);
@@ -54,7 +43,7 @@ class ClosureBuilder {
   void elf_closure(ClosureStats& stats) {
     std::deque<std::string> todo;
     for (auto& [p, e] : m_.paths)
-      if (e.type == "file" && !e.pseudo) todo.push_back(p);
+      if (e.type == "file" && !is_pseudo_path(p)) todo.push_back(p);
     std::set<std::string> done;
     while (!todo.empty()) {
       std::string p = todo.front();
@@ -96,7 +85,7 @@ class ClosureBuilder {
       auto [it, added] = m_.paths.try_emplace(d);
       if (added) {
         ++stats.parent_dirs;
-        it->second.type = file_type(fs_, d);
+        it->second.type = fs_.type_of(d);
       }
       it->second.why.insert("parent directory");
     }
@@ -129,8 +118,6 @@ ClosureStats apply_closure(Manifest& m, const RootFs& fs, const ClosureOptions& 
   validate_rule_names(opts.forced_rules);
   ClosureStats stats;
   ClosureBuilder b(m, fs);
-
-  for (auto& [p, e] : m.paths) e.pseudo = is_pseudo_path(p);
 
   for (auto& pattern : opts.includes) {
     auto matches = glob_expand(fs, pattern);

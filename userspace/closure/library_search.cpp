@@ -29,10 +29,6 @@ std::string read_text(const RootFs& fs, const std::string& path) {
   return out;
 }
 
-std::string dirname_of(const std::string& p) {
-  size_t i = p.rfind('/');
-  return i == 0 || i == std::string::npos ? "/" : p.substr(0, i);
-}
 
 std::string expand_origin(std::string dir, const std::string& origin) {
   for (const char* token : {"$ORIGIN", "${ORIGIN}"}) {
@@ -59,9 +55,9 @@ void LibrarySearch::read_conf(const std::string& path, int depth) {
     if (word == "include") {
       std::string pattern;
       while (words >> pattern) {
-        if (pattern[0] != '/') pattern = dirname_of(path) + "/" + pattern;
+        if (pattern[0] != '/') pattern = parent_path(path) + "/" + pattern;
         // Only the last component may hold wildcards (ld.so.conf.d/*.conf).
-        std::string dir = dirname_of(pattern), base = pattern.substr(pattern.rfind('/') + 1);
+        std::string dir = parent_path(pattern), base = base_name(pattern);
         for (auto& name : fs_.list_dir(dir))
           if (fnmatch(base.c_str(), name.c_str(), 0) == 0) read_conf(dir + "/" + name, depth + 1);
       }
@@ -80,10 +76,10 @@ bool LibrarySearch::usable(const std::string& path, const ElfInfo& requester) co
 std::optional<std::string> LibrarySearch::find(const std::string& soname, const ElfInfo& requester,
                                                const std::string& requester_path) const {
   if (soname.find('/') != std::string::npos) {
-    std::string p = soname[0] == '/' ? soname : dirname_of(requester_path) + "/" + soname;
+    std::string p = soname[0] == '/' ? soname : parent_path(requester_path) + "/" + soname;
     return usable(p, requester) ? std::optional<std::string>(lexical_normalize(p)) : std::nullopt;
   }
-  std::string origin = dirname_of(requester_path);
+  std::string origin = parent_path(requester_path);
   std::vector<std::string> dirs;
   if (requester.runpath.empty())
     for (auto& d : requester.rpath) dirs.push_back(expand_origin(d, origin));

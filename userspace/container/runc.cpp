@@ -12,6 +12,7 @@
 #include <nlohmann/json.hpp>
 
 #include "common/error.h"
+#include "common/wait_status.h"
 #include "record/held_child.h"
 
 namespace pare {
@@ -66,7 +67,7 @@ int Runc::run(const std::vector<std::string>& args, std::string* err, int stdout
     *err = trim(text);
   }
   close(errfd);
-  return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+  return exit_code_of(status);
 }
 
 pid_t Runc::create(const std::string& id, const std::string& bundle, int output_fd) {

@@ -1,7 +1,5 @@
 #include "manifest/trace_to_manifest.h"
 
-#include <sys/stat.h>
-
 #include <algorithm>
 #include <cerrno>
 
@@ -12,15 +10,6 @@
 namespace pare {
 
 namespace {
-
-std::string file_type(const RootFs& fs, const std::string& path) {
-  auto st = fs.lstat(path);
-  if (!st) return "absent";  // gone since (a temp file) or never there
-  if (S_ISREG(st->st_mode)) return "file";
-  if (S_ISDIR(st->st_mode)) return "dir";
-  if (S_ISLNK(st->st_mode)) return "symlink";
-  return "other";
-}
 
 void merge_use(PathEntry& e, const Use& use) {
   e.kinds.insert(use.kinds.begin(), use.kinds.end());
@@ -104,7 +93,7 @@ void fill_manifest_from_trace(Manifest& m, const Observations& obs, const TraceT
   }
 
   for (auto& [path, e] : m.paths) {
-    e.type = file_type(fs, path);
+    e.type = fs.type_of(path);  // "absent": gone since (a temp file) or never there
     if (e.type == "symlink" && !e.target) e.target = fs.readlink(path);
   }
 

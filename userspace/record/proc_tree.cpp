@@ -8,6 +8,7 @@
 #include <cstdlib>
 #include <fstream>
 #include <map>
+#include <optional>
 #include <sstream>
 #include <string>
 #include <vector>
@@ -16,18 +17,37 @@ namespace pare {
 
 namespace {
 
-// ppid from /proc/PID/stat; the comm field may hold spaces and ')' so parse from the last ')'.
-pid_t parent_of(pid_t pid) {
+struct ProcStat {
+  char state = '?';
+  pid_t ppid = -1;
+};
+
+// State and ppid from /proc/PID/stat; the comm field may hold spaces and ')'
+// so parsing starts after the last ')'.
+std::optional<ProcStat> read_stat(pid_t pid) {
   std::ifstream in("/proc/" + std::to_string(pid) + "/stat");
   std::string line;
-  if (!std::getline(in, line)) return -1;
+  if (!std::getline(in, line)) return std::nullopt;
   size_t close = line.rfind(')');
-  if (close == std::string::npos) return -1;
+  if (close == std::string::npos) return std::nullopt;
   std::istringstream rest(line.substr(close + 1));
-  char state;
-  pid_t ppid;
-  if (!(rest >> state >> ppid)) return -1;
-  return ppid;
+  ProcStat st;
+  if (!(rest >> st.state >> st.ppid)) return std::nullopt;
+  return st;
+}
+
+// Every numeric entry of /proc: the live process ids.
+std::vector<pid_t> all_pids() {
+  std::vector<pid_t> out;
+  if (DIR* d = opendir("/proc")) {
+    while (dirent* e = readdir(d)) {
+      char* end;
+      long pid = std::strtol(e->d_name, &end, 10);
+      if (*end == '\0' && pid > 0) out.push_back(static_cast<pid_t>(pid));
+    }
+    closedir(d);
+  }
+  return out;
 }
 
 }  // namespace
@@ -35,25 +55,14 @@ pid_t parent_of(pid_t pid) {
 bool process_exists(pid_t pid) { return pid > 0 && (kill(pid, 0) == 0 || errno == EPERM); }
 
 bool process_running(pid_t pid) {
-  std::ifstream in("/proc/" + std::to_string(pid) + "/stat");
-  std::string line;
-  if (!std::getline(in, line)) return false;
-  size_t close = line.rfind(')');
-  return close != std::string::npos && close + 2 < line.size() && line[close + 2] != 'Z' && line[close + 2] != 'X';
+  auto st = read_stat(pid);
+  return st && st->state != 'Z' && st->state != 'X';
 }
 
 std::set<pid_t> process_tree(pid_t root) {
   std::multimap<pid_t, pid_t> children;
-  if (DIR* d = opendir("/proc")) {
-    while (dirent* e = readdir(d)) {
-      char* end;
-      long pid = std::strtol(e->d_name, &end, 10);
-      if (*end != '\0' || pid <= 0) continue;
-      pid_t pp = parent_of(static_cast<pid_t>(pid));
-      if (pp >= 0) children.emplace(pp, static_cast<pid_t>(pid));
-    }
-    closedir(d);
-  }
+  for (pid_t pid : all_pids())
+    if (auto st = read_stat(pid)) children.emplace(st->ppid, pid);
   std::set<pid_t> out;
   if (!process_exists(root)) return out;
   std::vector<pid_t> todo{root};
@@ -67,10 +76,6 @@ std::set<pid_t> process_tree(pid_t root) {
   return out;
 }
 
-}  // namespace pare
-
-namespace pare {
-
 uint32_t mount_namespace_of(pid_t pid) {
   struct stat st;
   if (stat(("/proc/" + std::to_string(pid) + "/ns/mnt").c_str(), &st) != 0) return 0;
@@ -79,15 +84,8 @@ uint32_t mount_namespace_of(pid_t pid) {
 
 std::set<pid_t> processes_in_mount_namespace(uint32_t inum) {
   std::set<pid_t> out;
-  if (DIR* d = opendir("/proc")) {
-    while (dirent* e = readdir(d)) {
-      char* end;
-      long pid = std::strtol(e->d_name, &end, 10);
-      if (*end != '\0' || pid <= 0) continue;
-      if (mount_namespace_of(static_cast<pid_t>(pid)) == inum) out.insert(static_cast<pid_t>(pid));
-    }
-    closedir(d);
-  }
+  for (pid_t pid : all_pids())
+    if (mount_namespace_of(pid) == inum) out.insert(pid);
   return out;
 }
 

@@ -1,4 +1,5 @@
-// The descendants of a running process, read from /proc, for `record --pid`.
+// Processes as /proc shows them, for `record --pid`: a process's descendants,
+// whether it still runs, and the processes sharing a mount namespace.
 #pragma once
 
 #include <sys/types.h>
@@ -13,10 +14,6 @@ std::set<pid_t> process_tree(pid_t root);
 bool process_exists(pid_t pid);
 // Exists and is not a zombie.
 bool process_running(pid_t pid);
-
-}  // namespace pare
-
-namespace pare {
 
 // Inode number of PID's mount namespace (0 when unreadable).
 uint32_t mount_namespace_of(pid_t pid);

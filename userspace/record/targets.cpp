@@ -9,6 +9,7 @@
 #include <spdlog/spdlog.h>
 
 #include "common/error.h"
+#include "common/wait_status.h"
 #include "container/bundle.h"
 #include "container/runc.h"
 #include "probe/probes.h"
@@ -22,7 +23,7 @@ namespace {
 std::optional<int> reap(pid_t pid) {
   int status;
   if (waitpid(pid, &status, WNOHANG) != pid) return std::nullopt;
-  return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+  return exit_code_of(status);
 }
 
 class CommandTarget : public RecordTarget {
@@ -53,7 +54,7 @@ class CommandTarget : public RecordTarget {
     if (!exit_status) {
       int status;
       if (waitpid(child_->pid(), &status, 0) == child_->pid())
-        exit_status = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+        exit_status = exit_code_of(status);
     }
     while (waitpid(-1, nullptr, WNOHANG) > 0) {}  // reparented orphans
   }
@@ -140,7 +141,7 @@ class BundleTarget : public RecordTarget {
     if (!exit_status) {
       runc_.kill(id_, "KILL");
       int status;
-      if (waitpid(init_, &status, 0) == init_) exit_status = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+      if (waitpid(init_, &status, 0) == init_) exit_status = exit_code_of(status);
     }
     runc_.remove(id_);
     created_ = false;

@@ -55,6 +55,15 @@ std::optional<struct stat> RootFs::lstat(const std::string& path) const {
   return st;
 }
 
+std::string RootFs::type_of(const std::string& path) const {
+  auto st = lstat(path);
+  if (!st) return "absent";
+  if (S_ISREG(st->st_mode)) return "file";
+  if (S_ISDIR(st->st_mode)) return "dir";
+  if (S_ISLNK(st->st_mode)) return "symlink";
+  return "other";
+}
+
 std::optional<std::string> RootFs::readlink(const std::string& path) const {
   int fd = open_in_root(path, O_PATH | O_NOFOLLOW);
   if (fd < 0) return std::nullopt;

@@ -21,6 +21,8 @@ class RootFs {
   const std::string& root() const { return root_; }
   // lstat of PATH (absolute, as seen inside the root); nullopt if it does not exist.
   std::optional<struct stat> lstat(const std::string& path) const;
+  // "file", "dir", "symlink", "other", or "absent" when PATH does not exist.
+  std::string type_of(const std::string& path) const;
   // Target text of the symlink at PATH; nullopt if PATH is not a readable symlink.
   std::optional<std::string> readlink(const std::string& path) const;
   // O_RDONLY|O_CLOEXEC file descriptor of the regular file PATH inside the

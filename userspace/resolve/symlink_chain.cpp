@@ -24,6 +24,13 @@ std::string join(const std::vector<std::string>& parts) {
 
 }  // namespace
 
+std::string parent_path(const std::string& path) {
+  size_t i = path.rfind('/');
+  return i == 0 || i == std::string::npos ? "/" : path.substr(0, i);
+}
+
+std::string base_name(const std::string& path) { return path.substr(path.rfind('/') + 1); }
+
 std::vector<std::string> path_components(const std::string& path) {
   std::vector<std::string> out;
   size_t i = 0;

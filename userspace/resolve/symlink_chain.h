@@ -29,6 +29,11 @@ struct Resolution {
 Resolution resolve_in_root(const RootFs& fs, const std::string& path, const std::string& base = "/",
                            bool follow_final = true);
 
+// "/a/b/c" -> "/a/b"; "/a" -> "/". For absolute paths.
+std::string parent_path(const std::string& path);
+// "/a/b/c" -> "c".
+std::string base_name(const std::string& path);
+
 // "/a//b/c" -> {"a", "b", "c"}: the non-empty components of a path.
 std::vector<std::string> path_components(const std::string& path);
 

@@ -11,6 +11,7 @@
 #include <spdlog/spdlog.h>
 
 #include "common/error.h"
+#include "common/wait_status.h"
 #include "traffic/http_client.h"
 
 namespace pare {
@@ -46,7 +47,7 @@ int run_shell(const std::string& cmd, const std::map<std::string, std::string>& 
   while (true) {
     int status;
     pid_t r = waitpid(pid, &status, WNOHANG);
-    if (r == pid) return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+    if (r == pid) return exit_code_of(status);
     if (Clock::now() > deadline || cancelled()) {
       kill(-pid, SIGKILL);
       waitpid(pid, &status, 0);
