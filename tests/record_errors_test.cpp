@@ -116,3 +116,14 @@ TEST_CASE("Ctrl-C during a long traffic command ends the recording promptly", "[
   CHECK(std::filesystem::exists(d / "m.partial.json"));
   CHECK_FALSE(std::filesystem::exists(d / "m.json"));
 }
+
+TEST_CASE("an unknown rule pack fails before the target runs", "[errors]") {
+  test::TempDir d;
+  for (const char* opt : {"--rule", "--no-rule"}) {
+    std::string flag = d / (std::string("ran") + opt);
+    auto r = test::run_pare({"record", opt, "no-such-pack", "--", "/usr/bin/touch", flag});
+    CHECK(r.exit_code == 2);
+    CHECK(lines(r.err) == 1);
+    CHECK_FALSE(std::filesystem::exists(flag));
+  }
+}

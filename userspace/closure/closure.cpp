@@ -105,17 +105,17 @@ bool is_pseudo_path(const std::string& p) {
   return false;
 }
 
-void validate_rule_names(const std::set<std::string>& names) {
-  for (auto& name : names) {
-    bool known = false;
-    for (auto& pack : rule_packs()) known |= pack.name == name;
-    if (!known) throw Error(kExitUsage, "unknown rule pack '" + name + "' (see 'pare manifest --help')");
-  }
+void validate_closure_options(const ClosureOptions& opts) {
+  for (const auto* names : {&opts.disabled_rules, &opts.forced_rules})
+    for (auto& name : *names) {
+      bool known = false;
+      for (auto& pack : rule_packs()) known |= pack.name == name;
+      if (!known) throw Error(kExitUsage, "unknown rule pack '" + name + "' (see 'pare manifest --help')");
+    }
 }
 
 ClosureStats apply_closure(Manifest& m, const RootFs& fs, const ClosureOptions& opts) {
-  validate_rule_names(opts.disabled_rules);
-  validate_rule_names(opts.forced_rules);
+  validate_closure_options(opts);
   ClosureStats stats;
   ClosureBuilder b(m, fs);
 

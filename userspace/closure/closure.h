@@ -31,8 +31,8 @@ struct ClosureStats {
   std::vector<std::string> unresolved;  // "libfoo.so.1 needed by /usr/bin/x": reported, makes nothing up
 };
 
-// Throws Error(kExitUsage) for an unknown rule name.
-void validate_rule_names(const std::set<std::string>& names);
+// Throws Error(kExitUsage) for an unknown rule name in --no-rule or --rule.
+void validate_closure_options(const ClosureOptions& opts);
 
 ClosureStats apply_closure(Manifest& m, const RootFs& fs, const ClosureOptions& opts);
 

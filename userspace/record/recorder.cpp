@@ -125,8 +125,8 @@ std::string partial_name(const std::string& output) {
 }
 
 RecordOutcome record_session(const RecordOptions& opts) {
-  // A bad --no-rule or URL fails before anything runs, not after the recording.
-  validate_rule_names(opts.closure_opts.disabled_rules);
+  // A bad --no-rule/--rule or URL fails before anything runs, not after the recording.
+  validate_closure_options(opts.closure_opts);
   validate_traffic_plan(opts.traffic);
   check_tracing_environment();
   std::unique_ptr<AtomicFile> events_out;
