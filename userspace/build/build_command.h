@@ -4,9 +4,12 @@
 // when whole: a failure leaves OUT as it was.
 #pragma once
 
+#include <cstdint>
 #include <optional>
 #include <string>
 #include <vector>
+
+#include "image/unpack_budget.h"
 
 namespace pare {
 
@@ -20,6 +23,8 @@ struct BuildOptions {
   std::optional<std::vector<std::string>> entrypoint, cmd;
   std::vector<std::string> env;
   std::string tag = "latest";
+  uint64_t max_unpacked_size = kDefaultMaxUnpackedBytes;  // --max-unpacked-size: bound on unpacking an image
+  bool measure_source = false;  // --measure-source: walk a directory source for the report's "before"
 };
 
 int run_build(const BuildOptions& opts);
@@ -28,14 +33,11 @@ int run_build(const BuildOptions& opts);
 struct Manifest;
 struct CopyResult;
 struct OciWriteOptions;
-// OUT as an absolute path without a trailing slash; refuses /, the working
-// directory or its parents, and anything overlapping SRC.
-std::string normalize_output(const std::string& out, const std::string& src);
-// Refuses an OUT that exists and is not an empty directory, unless FORCE.
-void check_build_output(const std::string& out, bool force);
+// (normalize_output, check_build_output: build/output_dir.h)
 // Copies the manifest's copyable paths (not pseudo, not absent) from SRC_ROOT into ROOTFS_OUT (existing, empty).
 CopyResult copy_manifest_paths(const Manifest& m, const std::string& src_root, const std::string& rootfs_out);
-// ROOTFS -> OUT as FORMAT (dir: moved; oci / oci-archive: packaged). WORK is a scratch dir on OUT's filesystem.
+// ROOTFS -> OUT as FORMAT (dir: moved; oci / oci-archive: packaged), published
+// with publish_output. WORK is a scratch dir on OUT's filesystem.
 void publish_rootfs(const std::string& rootfs, const std::string& format, const std::string& out,
                     const OciWriteOptions& oci, const std::string& work);
 

@@ -6,6 +6,7 @@
 
 #include "cli/commands.h"
 #include "common/error.h"
+#include "common/interrupt.h"
 #include "common/logging.h"
 #include "common/version.h"
 
@@ -43,6 +44,7 @@ int main(int argc, char** argv) {
   }
 
   pare::setup_logging(verbosity);
+  pare::install_interrupt_handlers();
   try {
     for (auto& c : commands)
       if (c.app->parsed()) return c.run();

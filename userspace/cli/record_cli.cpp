@@ -1,6 +1,7 @@
 #include <memory>
 
 #include "cli/commands.h"
+#include "cli/option_checks.h"
 #include "manifest/manifest_commands.h"
 #include "record/recorder.h"
 
@@ -10,11 +11,11 @@ void add_traffic_options(CLI::App* cmd, TrafficPlan& plan) {
   cmd->add_option("--ready-tcp", plan.ready_tcp, "Wait until HOST:PORT accepts connections (repeatable)")
       ->type_name("HOST:PORT");
   cmd->add_option("--ready-http", plan.ready_http, "Wait until URL answers 2xx/3xx (repeatable)")->type_name("URL");
-  cmd->add_option("--ready-delay", plan.ready_delay_s, "Then wait SECONDS more")->check(CLI::NonNegativeNumber);
+  cmd->add_option("--ready-delay", plan.ready_delay_s, "Then wait SECONDS more")->check(seconds(true));
   cmd->add_option("--ready-timeout", plan.ready_timeout_s, "Give up waiting after SECONDS (default 60)")
-      ->check(CLI::PositiveNumber);
+      ->check(seconds(false));
   cmd->add_option("--stop-timeout", plan.stop_timeout_s, "Seconds between SIGTERM and SIGKILL when stopping the app (default 5)")
-      ->check(CLI::NonNegativeNumber);
+      ->check(seconds(true));
   cmd->add_flag("--wait-exit", plan.wait_exit, "Batch app: run the traffic after it exited by itself");
   cmd->add_option("--traffic", plan.commands,
                   "Host shell command that drives the app; must exit 0 (repeatable; never recorded;\n"
@@ -52,9 +53,9 @@ Command add_record_command(CLI::App& app) {
   cmd->add_option("-o,--output", opts->output, "Write the manifest here (default: stdout)");
   cmd->add_option("--events", opts->events_path, "Also write every decoded record as JSON lines to FILE");
   auto* dur = cmd->add_option("--duration", *duration, "Stop after SECONDS (the target is sent SIGTERM)")
-                  ->check(CLI::PositiveNumber);
+                  ->check(seconds(false));
   auto* pid_opt = cmd->add_option("--pid", *pid, "Attach to running process PID and its descendants")
-                      ->check(CLI::PositiveNumber);
+                      ->check(whole_number(1, 1 << 22));  // PID_MAX_LIMIT
   auto* cmd_opt = cmd->add_option("command", opts->command, "-- CMD [ARGS...]: the command to run and trace");
   auto* bundle_opt = cmd->add_option("--bundle", opts->bundle, "Run the OCI bundle DIR with runc and record the container");
   cmd->add_option("--runtime", opts->runtime, "OCI runtime for --bundle (default: runc from PATH)");

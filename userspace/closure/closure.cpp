@@ -8,6 +8,9 @@
 #include "closure/library_search.h"
 #include "closure/rule_packs.h"
 #include "common/error.h"
+#include "common/interrupt.h"
+#include "common/name_encoding.h"
+#include "common/path_limits.h"
 #include "resolve/elf_info.h"
 #include "resolve/symlink_chain.h"
 
@@ -46,6 +49,7 @@ class ClosureBuilder {
       if (e.type == "file" && !is_pseudo_path(p)) todo.push_back(p);
     std::set<std::string> done;
     while (!todo.empty()) {
+      throw_if_interrupted();
       std::string p = todo.front();
       todo.pop_front();
       if (!done.insert(p).second) continue;
@@ -112,6 +116,10 @@ void validate_closure_options(const ClosureOptions& opts) {
       for (auto& pack : rule_packs()) known |= pack.name == name;
       if (!known) throw Error(kExitUsage, "unknown rule pack '" + name + "' (see 'pare manifest --help')");
     }
+  for (const auto* patterns : {&opts.includes, &opts.excludes})
+    for (auto& pattern : *patterns)
+      if (auto problem = path_problem(pattern))
+        throw Error(kExitUsage, "glob '" + printable_name(pattern.substr(0, 200)) + "': " + *problem);
 }
 
 ClosureStats apply_closure(Manifest& m, const RootFs& fs, const ClosureOptions& opts) {
@@ -120,6 +128,7 @@ ClosureStats apply_closure(Manifest& m, const RootFs& fs, const ClosureOptions& 
   ClosureBuilder b(m, fs);
 
   for (auto& pattern : opts.includes) {
+    throw_if_interrupted();
     auto matches = glob_expand(fs, pattern);
     if (matches.empty()) spdlog::warn("--include {} matches nothing in {}", pattern, fs.root());
     for (auto& p : matches) {
@@ -130,6 +139,7 @@ ClosureStats apply_closure(Manifest& m, const RootFs& fs, const ClosureOptions& 
   }
 
   for (auto& pack : rule_packs()) {
+    throw_if_interrupted();
     if (opts.disabled_rules.count(pack.name)) continue;
     for (auto& pattern : rule_pack_paths(pack.name, m, fs, opts.forced_rules.count(pack.name) > 0)) {
       std::vector<std::string> matches =

@@ -16,6 +16,7 @@ enum ExitCode : int {
   kExitTarget = 5,       // the traced command could not be started
   kExitTraffic = 6,      // the app was not ready or its test traffic failed
   kExitVerify = 7,       // slim: the minimal image failed the traffic the full one passed
+  kExitInterruptedBase = 128,  // + signal number: stopped by SIGINT (130) or SIGTERM (143)
 };
 
 class Error : public std::runtime_error {
@@ -25,6 +26,17 @@ class Error : public std::runtime_error {
 
  private:
   ExitCode code_;
+};
+
+// SIGINT/SIGTERM asked the command to stop: exit 128 + signal (130, 143).
+// Thrown at safe points (see common/interrupt.h); what() says what was interrupted.
+class Interrupted : public Error {
+ public:
+  explicit Interrupted(int sig);
+  int signal() const { return sig_; }
+
+ private:
+  int sig_;
 };
 
 // "what: strerror(errno)" for syscall failures.

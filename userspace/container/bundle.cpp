@@ -8,8 +8,10 @@
 #include <fstream>
 #include <sstream>
 
-#include "common/atomic_file.h"
+#include "common/output_file.h"
 #include "common/error.h"
+#include "common/json_input.h"
+#include "common/name_encoding.h"
 
 namespace pare {
 
@@ -24,12 +26,13 @@ BundleInfo read_bundle(const std::string& dir) {
   if (!in) throw Error(kExitBadInput, "bundle " + dir + ": no config.json (make one with `runc spec`)");
   std::stringstream ss;
   ss << in.rdbuf();
-  json c = json::parse(ss.str(), nullptr, false);
-  if (c.is_discarded() || !c.is_object()) throw Error(kExitBadInput, "bundle " + dir + ": config.json is not valid JSON");
+  json c = parse_json_limited(ss.str(), "bundle " + dir + ": config.json");
+  if (!c.is_object()) throw Error(kExitBadInput, "bundle " + dir + ": config.json is not a JSON object");
   auto root = c.find("root");
   if (root == c.end() || !root->is_object() || !root->contains("path") || !(*root)["path"].is_string())
     throw Error(kExitBadInput, "bundle " + dir + ": config.json has no root.path");
   std::string rp = (*root)["path"];
+  if (rp.empty()) throw Error(kExitBadInput, "bundle " + dir + ": config.json has an empty root.path");
   b.rootfs = rp[0] == '/' ? rp : (fs::path(b.dir) / rp).lexically_normal().string();
   struct stat st;
   if (stat(b.rootfs.c_str(), &st) != 0 || !S_ISDIR(st.st_mode))
@@ -103,6 +106,9 @@ json bundle_config(const ContainerSpec& spec) {
 }
 
 void write_bundle(const std::string& dir, const ContainerSpec& spec) {
+  for (auto& a : spec.args) require_utf8(a, "the command word");
+  for (auto& e : spec.env) require_utf8(e, "the environment entry");
+  require_utf8(spec.cwd, "the working directory");
   fs::create_directories(dir);
   write_output(dir + "/config.json", bundle_config(spec).dump(2) + "\n");
 }

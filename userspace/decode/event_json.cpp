@@ -2,6 +2,8 @@
 
 #include <cstring>
 
+#include "common/name_encoding.h"
+
 namespace pare {
 
 std::string errno_name(int err) {
@@ -16,7 +18,7 @@ nlohmann::json event_to_json(const Event& ev) {
       {"ts_ns", ev.ts_ns},
       {"tgid", ev.tgid},
       {"pid", ev.pid},
-      {"comm", ev.comm},
+      {"comm", encode_name(ev.comm)},
   };
   if (ev.type == EventType::kFork) j["ppid"] = ev.ppid;
   if (ev.syscall) j["syscall"] = ev.syscall;
@@ -24,10 +26,10 @@ nlohmann::json event_to_json(const Event& ev) {
   else if (ev.type == EventType::kExit) j["exit_status"] = ev.ret;
   if (ev.type == EventType::kOpen || ev.type == EventType::kOpenFail) j["open_flags"] = ev.aux;
   if (ev.dirfd != 0 && ev.dirfd != -100) j["dirfd"] = ev.dirfd;
-  if (ev.raw) j["raw"] = *ev.raw;
-  if (ev.path) j["path"] = *ev.path;
-  if (ev.base) j["base"] = *ev.base;
-  if (ev.interp) j["interp"] = *ev.interp;
+  if (ev.raw) j["raw"] = encode_name(*ev.raw);
+  if (ev.path) j["path"] = encode_name(*ev.path);
+  if (ev.base) j["base"] = encode_name(*ev.base);
+  if (ev.interp) j["interp"] = encode_name(*ev.interp);
   if (ev.ino) j["ino"] = ev.ino;
   nlohmann::json flags = nlohmann::json::array();
   static const std::pair<uint32_t, const char*> kFlags[] = {

@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "common/error.h"
+#include "common/json_input.h"
 
 namespace pare {
 
@@ -39,11 +40,8 @@ std::string read_small_file(const std::string& path, const std::string& what, si
 }
 
 nlohmann::json parse_json(const std::string& text, const std::string& what) {
-  try {
-    return nlohmann::json::parse(text);
-  } catch (const nlohmann::json::exception& e) {
-    throw Error(kExitBadInput, what + ": invalid JSON: " + e.what());
-  }
+  // Depth-limited: image JSON is untrusted and copying a value recurses per level.
+  return parse_json_limited(text, what);
 }
 
 ImageScratchDir::ImageScratchDir(const std::string& parent, const std::string& name) {

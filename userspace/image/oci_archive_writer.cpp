@@ -9,7 +9,7 @@
 #include <cerrno>
 #include <vector>
 
-#include "common/atomic_file.h"
+#include "common/output_file.h"
 #include "common/error.h"
 #include "image/archive_util.h"
 #include "image/image_files.h"
@@ -24,7 +24,7 @@ void write_oci_archive(const std::string& layout_dir, const std::string& out_tar
     throw Error(kExitFailure, layout_dir + " is not an OCI layout directory");
   std::vector<std::string> entries = sorted_tree(layout_dir);
 
-  AtomicFile out(out_tar);
+  OutputFile out(out_tar, "oci-archive");
   ArchiveWriter a(archive_write_new());
   auto fail = [&](const std::string& msg) {
     throw Error(kExitFailure, out_tar + ": " + msg + ": " + archive_error(a.get()));

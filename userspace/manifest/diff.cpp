@@ -1,5 +1,7 @@
 #include "manifest/diff.h"
 
+#include "common/name_encoding.h"
+
 namespace pare {
 
 namespace {
@@ -15,7 +17,7 @@ void compare_keys(const M& a, const M& b, std::vector<std::string>& added, std::
 std::string kinds_text(const std::set<std::string>& kinds, const std::set<std::string>& why) {
   std::string s;
   for (auto& k : kinds) s += (s.empty() ? "" : ",") + k;
-  if (s.empty() && !why.empty()) s = *why.begin();
+  if (s.empty() && !why.empty()) s = printable_name(*why.begin());
   return s.empty() ? "" : "  (" + s + ")";
 }
 
@@ -35,10 +37,16 @@ ManifestDiff diff_manifests(const Manifest& a, const Manifest& b) {
 }
 
 nlohmann::json diff_to_json(const ManifestDiff& d) {
+  // Names are bytes: the same lossless encoding as the manifest (common/name_encoding.h).
+  auto names = [](const std::vector<std::string>& v) {
+    nlohmann::json a = nlohmann::json::array();
+    for (auto& s : v) a.push_back(encode_name(s));
+    return a;
+  };
   return {
-      {"paths", {{"added", d.added_paths}, {"removed", d.removed_paths}}},
-      {"missing", {{"added", d.added_missing}, {"removed", d.removed_missing}}},
-      {"processes", {{"added", d.added_processes}, {"removed", d.removed_processes}}},
+      {"paths", {{"added", names(d.added_paths)}, {"removed", names(d.removed_paths)}}},
+      {"missing", {{"added", names(d.added_missing)}, {"removed", names(d.removed_missing)}}},
+      {"processes", {{"added", names(d.added_processes)}, {"removed", names(d.removed_processes)}}},
       {"identical", d.empty()},
   };
 }
@@ -49,8 +57,9 @@ std::string diff_to_text(const ManifestDiff& d, const Manifest& a, const Manifes
                      auto describe_added, auto describe_removed) {
     if (added.empty() && removed.empty()) return;
     out += std::string(title) + ":\n";
-    for (auto& p : added) out += "+ " + p + describe_added(p) + "\n";
-    for (auto& p : removed) out += "- " + p + describe_removed(p) + "\n";
+    // Text is for terminals: names that are not UTF-8 are shown %-escaped.
+    for (auto& p : added) out += "+ " + printable_name(p) + describe_added(p) + "\n";
+    for (auto& p : removed) out += "- " + printable_name(p) + describe_removed(p) + "\n";
   };
   section("paths", d.added_paths, d.removed_paths,
           [&](const std::string& p) { return kinds_text(b.paths.at(p).kinds, b.paths.at(p).why); },

@@ -5,8 +5,9 @@
 #include <spdlog/spdlog.h>
 
 #include "closure/rule_packs.h"
-#include "common/atomic_file.h"
+#include "common/output_file.h"
 #include "common/error.h"
+#include "common/interrupt.h"
 #include "manifest/diff.h"
 #include "manifest/merge.h"
 #include "resolve/root_fs.h"
@@ -17,8 +18,18 @@ namespace {
 
 std::vector<Manifest> read_all(const std::vector<std::string>& paths) {
   std::vector<Manifest> out;
-  for (auto& p : paths) out.push_back(read_manifest_file(p));
+  for (auto& p : paths) {
+    throw_if_interrupted();
+    out.push_back(read_manifest_file(p));
+  }
   return out;
+}
+
+// -o checked before any input is read: not a directory, not one of the inputs.
+OutputPlan checked_output(const std::string& output, const std::vector<std::string>& inputs) {
+  OutputPlan plan = plan_output(output, "-o");
+  check_outputs({plan}, inputs);
+  return plan;
 }
 
 }  // namespace
@@ -31,18 +42,24 @@ std::string rules_help() {
 
 int run_manifest_closure(const ManifestCommandOptions& o) {
   if (o.inputs.empty()) throw Error(kExitUsage, "manifest needs at least one input manifest");
+  OutputFile out(checked_output(o.output, o.inputs));
   Manifest m = merge_manifests(read_all(o.inputs));
   RootFs fs(o.rootfs);
+  stall_point("manifest-closure");
   ClosureStats st = apply_closure(m, fs, o.closure);
   spdlog::info("closure: +{} elf dependencies, +{} rule paths, +{} included, +{} parent dirs, -{} excluded",
                st.elf_dependencies, st.rule_paths, st.included, st.parent_dirs, st.excluded);
-  write_output(o.output, manifest_to_string(m));
+  out.write(manifest_to_string(m));
+  out.commit();
   return kExitOk;
 }
 
 int run_merge(const std::vector<std::string>& inputs, const std::string& output) {
   if (inputs.empty()) throw Error(kExitUsage, "merge needs at least one input manifest");
-  write_output(output, manifest_to_string(merge_manifests(read_all(inputs))));
+  OutputFile out(checked_output(output, inputs));
+  std::string text = manifest_to_string(merge_manifests(read_all(inputs)));
+  out.write(text);
+  out.commit();
   return kExitOk;
 }
 

@@ -12,8 +12,10 @@
 #include <spdlog/spdlog.h>
 
 #include "aggregate/aggregator.h"
-#include "common/atomic_file.h"
+#include "common/output_file.h"
 #include "common/error.h"
+#include "common/interrupt.h"
+#include "common/name_encoding.h"
 #include "common/version.h"
 #include "decode/decoder.h"
 #include "decode/event_json.h"
@@ -25,31 +27,6 @@
 namespace pare {
 
 namespace {
-
-volatile sig_atomic_t g_stop_signal = 0;
-
-void on_stop_signal(int sig) { g_stop_signal = sig; }
-
-// Ctrl-C/SIGTERM stop the recording gracefully while it runs; the previous
-// handlers come back when the session ends (closure, build, verify stay interruptible).
-class StopSignals {
- public:
-  StopSignals() {
-    g_stop_signal = 0;
-    struct sigaction sa = {};
-    sa.sa_handler = on_stop_signal;
-    sigemptyset(&sa.sa_mask);
-    sigaction(SIGINT, &sa, &old_int_);
-    sigaction(SIGTERM, &sa, &old_term_);
-  }
-  ~StopSignals() {
-    sigaction(SIGINT, &old_int_, nullptr);
-    sigaction(SIGTERM, &old_term_, nullptr);
-  }
-
- private:
-  struct sigaction old_int_ {}, old_term_ {};
-};
 
 std::string utc_now() {
   auto now = std::chrono::system_clock::now();
@@ -129,11 +106,12 @@ RecordOutcome record_session(const RecordOptions& opts) {
   validate_closure_options(opts.closure_opts);
   validate_traffic_plan(opts.traffic);
   check_tracing_environment();
-  std::unique_ptr<AtomicFile> events_out;
-  if (!opts.events_path.empty()) events_out = std::make_unique<AtomicFile>(opts.events_path);
+  std::unique_ptr<OutputFile> events_out;
+  if (!opts.events_path.empty()) events_out = std::make_unique<OutputFile>(opts.events_path, "--events");
   std::unique_ptr<RecordTarget> target = make_target(opts);
   RootFs root(target->root());
 
+  RecordOutcome out;
   Aggregator agg;
   uint64_t decode_errors = 0;
   Probes probes([&](const void* data, size_t size) {
@@ -145,10 +123,16 @@ RecordOutcome record_session(const RecordOptions& opts) {
     }
     const Event& ev = std::get<Event>(decoded);
     agg.add(ev);
-    if (events_out) events_out->write(event_to_json(ev).dump() + "\n");
+    if (!events_out) return;
+    try {
+      events_out->write(event_to_json(ev).dump() + "\n");
+    } catch (const Error& e) {
+      // A full disk under --events must not end the recording: the manifest is the point.
+      out.events_error = e.what();
+      events_out.reset();
+    }
   });
 
-  RecordOutcome out;
   Manifest& m = out.manifest;
   m.tool_version = kVersion;
   m.schema_version = kManifestSchemaVersion;
@@ -161,7 +145,7 @@ RecordOutcome record_session(const RecordOptions& opts) {
       break;
     }
   m.started_at = utc_now();
-  auto signals = std::make_unique<StopSignals>();
+  throw_if_interrupted();  // Ctrl-C before the target started: nothing to keep
   target->start(probes);
 
   std::map<std::string, std::string> traffic_env = target->traffic_env();
@@ -179,11 +163,14 @@ RecordOutcome record_session(const RecordOptions& opts) {
     // --pid: the process we attached to is gone (an entry for a pid that died
     // between the /proc scan and its insert would otherwise keep us waiting).
     if (!target->stoppable() && !alive) break;
-    bool want_stop = g_stop_signal || (opts.duration_s && seconds_since(start) >= *opts.duration_s) ||
+    bool want_stop = interrupt_signal() || (opts.duration_s && seconds_since(start) >= *opts.duration_s) ||
                      (traffic.active() && traffic.done());
     if (!stop_requested && want_stop) {
       stop_requested = Clock::now();
-      if (g_stop_signal) traffic.cancel();
+      if (interrupt_signal()) {
+        out.interrupted = interrupt_signal();
+        traffic.cancel();
+      }
       if (!target->stoppable()) break;  // --pid: detach and leave it running
       spdlog::info("stopping the target (SIGTERM) to record its shutdown");
       target->stop(false);
@@ -199,40 +186,86 @@ RecordOutcome record_session(const RecordOptions& opts) {
   out.traffic_error = traffic.join();
   probes.drain();
   target->finish();
-  signals.reset();
+  // The signal that ended the recording is consumed: a second one aborts the closure.
+  if (interrupt_signal()) out.interrupted = interrupt_signal();
+  clear_interrupt();
   m.ended_at = utc_now();
   m.target.exit_status = target->exit_status;
 
   TraceTotals totals;
   totals.drops = probes.drops();
   fill_manifest_from_trace(m, agg.observations(), totals, root);
-  if (opts.closure) apply_closure(m, root, opts.closure_opts);
-  if (!m.complete)
+  if (opts.closure) {
+    try {
+      stall_point("record-closure");
+      throw_if_interrupted();
+      apply_closure(m, root, opts.closure_opts);
+    } catch (const Interrupted& e) {
+      // Keep what was traced: every entry added so far is valid, but the closure is not whole.
+      out.interrupted = e.signal();
+      clear_interrupt();  // consumed: the partial manifest must still be written
+      m.complete = false;
+      m.incomplete_reasons.push_back("interrupted during the closure: ELF dependencies, rule packs and parent "
+                                     "directories may be missing (run pare manifest --rootfs to complete it)");
+    }
+  }
+  if (out.interrupted) {
+    m.complete = false;
+    m.incomplete_reasons.push_back(std::string("the recording was interrupted by ") +
+                                   (out.interrupted == SIGINT ? "SIGINT" : "SIGTERM"));
+  }
+  if (!m.complete && !out.interrupted)  // an interrupted run says so in its one error line
     for (auto& r : m.incomplete_reasons) spdlog::warn("manifest incomplete: {}", r);
   spdlog::info("{} records, {} paths, {} missing, {} processes", agg.observations().records, m.paths.size(),
                m.missing.size(), m.processes.size());
-  if (events_out) events_out->commit();
+  if (events_out) {
+    try {
+      events_out->commit();
+    } catch (const Error& e) {
+      out.events_error = e.what();
+    }
+  }
   return out;
 }
 
+std::vector<OutputPlan> plan_record_outputs(const RecordOptions& opts) {
+  std::vector<OutputPlan> plans = {plan_output(opts.output, "-o")};
+  if (plans[0].kind == OutputKind::kFile) {
+    // Where a failed or interrupted run keeps its manifest must be writable too.
+    plan_output(partial_name(opts.output), "-o (partial manifest)");
+  }
+  if (!opts.events_path.empty()) plans.push_back(plan_output(opts.events_path, "--events"));
+  if (!opts.app_log.empty()) plans.push_back(plan_output(opts.app_log, "--app-log"));
+  check_outputs(plans, {});
+  return plans;
+}
+
 int run_record(const RecordOptions& opts) {
-  // A bad -o fails before anything runs; the file appears only when whole.
-  std::unique_ptr<AtomicFile> manifest_out;
-  if (!opts.output.empty() && opts.output != "-") manifest_out = std::make_unique<AtomicFile>(opts.output);
+  // Every output is checked before anything runs; the manifest appears only when whole.
+  OutputPlan plan = plan_record_outputs(opts)[0];
+  auto manifest_out = std::make_unique<OutputFile>(plan);
   RecordOutcome r = record_session(opts);
   std::string text = manifest_to_string(r.manifest);
-  if (!r.traffic_error.empty()) {
-    // The recording is kept, but not where a good one is expected.
-    std::string where = manifest_out ? partial_name(opts.output) : "";
-    write_output(where, text);
-    throw Error(kExitTraffic, r.traffic_error + (where.empty() ? "" : " (partial manifest: " + where + ")"));
+  if (r.interrupted || !r.traffic_error.empty()) {
+    // The recording is kept, but not where a good one is expected (a stream gets it as it is).
+    std::string where = "stdout";
+    if (plan.kind == OutputKind::kFile) {
+      manifest_out.reset();
+      where = partial_name(opts.output);
+      write_output(where, text, "-o (partial manifest)");
+    } else {
+      if (plan.kind == OutputKind::kStream) where = plan.given;
+      manifest_out->write(text);
+      manifest_out->commit();
+    }
+    std::string kept = "; partial manifest: " + printable_name(where);
+    if (r.interrupted) throw Error(static_cast<ExitCode>(kExitInterruptedBase + r.interrupted),
+                                   Interrupted(r.interrupted).what() + std::string(" while recording") + kept);
+    throw Error(kExitTraffic, r.traffic_error + kept);
   }
-  if (manifest_out) {
-    manifest_out->write(text);
-    manifest_out->commit();
-  } else {
-    write_output("", text);
-  }
+  manifest_out->write(text);
+  manifest_out->commit();
+  if (!r.events_error.empty()) throw Error(kExitFailure, r.events_error + " (the manifest was written)");
   return kExitOk;
 }
 

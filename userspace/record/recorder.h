@@ -32,6 +32,8 @@ struct RecordOptions {
 struct RecordOutcome {
   Manifest manifest;
   std::string traffic_error;  // empty when the traffic (if any) passed
+  std::string events_error;   // --events could not be written (the recording went on)
+  int interrupted = 0;        // SIGINT/SIGTERM that cut the recording (or its closure) short
 };
 
 // The recording itself, for `record` and `slim`. EVENTS_PATH is written here;
@@ -41,6 +43,11 @@ RecordOutcome record_session(const RecordOptions& opts);
 // `pare record`: writes the manifest (a failed traffic run keeps it as
 // OUT.partial.json and exits kExitTraffic).
 int run_record(const RecordOptions& opts);
+
+// Validates -o (and where its partial manifest would go), --events and
+// --app-log before anything runs. Throws Error(kExitUsage).
+struct OutputPlan;
+std::vector<OutputPlan> plan_record_outputs(const RecordOptions& opts);
 
 // "app.json" -> "app.partial.json"
 std::string partial_name(const std::string& output);

@@ -2,14 +2,19 @@
 
 #include <cstdio>
 #include <filesystem>
+#include <memory>
+#include <optional>
 
 #include <spdlog/spdlog.h>
 
 #include "build/build_command.h"
 #include "build/rootfs_copy.h"
 #include "build/size_report.h"
-#include "common/atomic_file.h"
+#include "common/output_file.h"
 #include "common/error.h"
+#include "common/interrupt.h"
+#include "common/name_encoding.h"
+#include "build/output_dir.h"
 #include "common/scratch_dir.h"
 #include "container/bundle.h"
 #include "image/image_source.h"
@@ -57,8 +62,24 @@ RecordOutcome run_in_container(ContainerSpec spec, const std::string& rootfs, co
 
 int run_slim(const SlimOptions& opts) {
   SlimOptions o = opts;
+  // Every output is checked before anything runs.
   o.output = normalize_output(opts.output, opts.from);
   check_build_output(o.output, o.force);
+  std::vector<OutputPlan> side_outputs;
+  std::optional<OutputPlan> report_plan, manifest_plan;
+  if (!o.report_path.empty()) {
+    report_plan = plan_output(o.report_path, "--report");
+    side_outputs.push_back(*report_plan);
+    check_not_inside_output(o.report_path, "--report", o.output);
+  }
+  if (!o.save_manifest.empty()) {
+    manifest_plan = plan_output(o.save_manifest, "--save-manifest");
+    side_outputs.push_back(*manifest_plan);
+    check_not_inside_output(o.save_manifest, "--save-manifest", o.output);
+    if (manifest_plan->kind == OutputKind::kFile) plan_output(partial_name(o.save_manifest), "--save-manifest (partial)");
+  }
+  check_outputs(side_outputs, {o.from});
+  for (auto& e : o.env) require_utf8(e, "--env");
   SourceKind kind = detect_source_kind(o.from);
   std::string format = o.format.empty() ? (kind == SourceKind::kRootfsDir ? "dir" : "oci") : o.format;
   ScratchDir work(o.output);
@@ -70,7 +91,7 @@ int run_slim(const SlimOptions& opts) {
     src_root = work / "source";
     fs::create_directory(src_root);
     spdlog::info("unpacking {}", o.from);
-    config = unpack_image(o.from, src_root).config;
+    config = unpack_image(o.from, src_root, o.max_unpacked_size).config;
   }
   ContainerSpec spec = run_spec(config, o.command, src_root);
   for (auto& kv : o.env) {
@@ -82,8 +103,17 @@ int run_slim(const SlimOptions& opts) {
   // 2. record the app in a container on an overlay of the source.
   std::fprintf(stderr, "pare slim: recording %s under test traffic\n", spec.args[0].c_str());
   RecordOutcome rec = run_in_container(spec, src_root, work / "record", o, o.traffic, true);
-  if (!o.save_manifest.empty())
-    write_output(rec.traffic_error.empty() ? o.save_manifest : partial_name(o.save_manifest), manifest_to_string(rec.manifest));
+  bool failed = rec.interrupted || !rec.traffic_error.empty();
+  std::string kept = "; nothing was written";
+  if (manifest_plan) {
+    bool to_file = manifest_plan->kind == OutputKind::kFile;
+    std::string where = failed && to_file ? partial_name(o.save_manifest) : o.save_manifest;
+    write_output(where, manifest_to_string(rec.manifest), "--save-manifest");
+    kept = "; the manifest so far: " + printable_name(where);
+  }
+  if (rec.interrupted)
+    throw Error(static_cast<ExitCode>(kExitInterruptedBase + rec.interrupted),
+                Interrupted(rec.interrupted).what() + std::string(" while recording") + kept);
   if (!rec.traffic_error.empty()) throw Error(kExitTraffic, "while recording: " + rec.traffic_error);
   if (!rec.manifest.complete)
     spdlog::warn("the recording is incomplete: {}", rec.manifest.incomplete_reasons.empty() ? "" : rec.manifest.incomplete_reasons[0]);
@@ -93,7 +123,7 @@ int run_slim(const SlimOptions& opts) {
   fs::create_directory(minimal);
   CopyResult copied = copy_manifest_paths(rec.manifest, src_root, minimal);
   SizeReport report = compare_trees(src_root, minimal);
-  report.not_in_source = copied.not_in_source;
+  add_copy_result(report, copied);
 
   // 4. verify: the same traffic (plus the verify-only extras) against the minimal image.
   std::string verify = "skipped";
@@ -103,6 +133,7 @@ int run_slim(const SlimOptions& opts) {
     plan.http_probes.insert(plan.http_probes.end(), o.verify_probes.begin(), o.verify_probes.end());
     std::fprintf(stderr, "pare slim: verifying the minimal image under the same traffic\n");
     RecordOutcome ver = run_in_container(spec, minimal, work / "verify", o, plan, false);
+    if (ver.interrupted) throw Interrupted(ver.interrupted);
     if (!ver.traffic_error.empty())
       throw Error(kExitVerify, "the minimal image failed its traffic: " + ver.traffic_error +
                                    " (the full image passed; see the app output above; --include what it misses)");
@@ -124,7 +155,19 @@ int run_slim(const SlimOptions& opts) {
   } else {
     oci.env = o.env;
   }
+  // OUT is published only with everything it promises: the report is written to its temporary first.
+  std::unique_ptr<OutputFile> report_out;
+  if (report_plan) {
+    auto j = report_to_json(report);
+    j["verify"] = verify;
+    j["complete"] = rec.manifest.complete;
+    j["kept_paths"] = rec.manifest.paths.size();
+    report_out = std::make_unique<OutputFile>(*report_plan);
+    report_out->write(j.dump(2) + "\n");
+  }
+  throw_if_interrupted();
   publish_rootfs(minimal, format, o.output, oci, work.path());
+  if (report_out) report_out->commit();
 
   double ratio = report.after.bytes ? static_cast<double>(report.before.bytes) / static_cast<double>(report.after.bytes) : 0;
   std::printf("%-14s %s\n", "image", o.output.c_str());
@@ -137,13 +180,6 @@ int run_slim(const SlimOptions& opts) {
   std::printf("%-14s %s\n", "complete", rec.manifest.complete ? "yes" : "NO (see the manifest)");
   std::printf("%-14s %s\n", "verify", verify.c_str());
   std::fflush(stdout);
-  if (!o.report_path.empty()) {
-    auto j = report_to_json(report);
-    j["verify"] = verify;
-    j["complete"] = rec.manifest.complete;
-    j["kept_paths"] = rec.manifest.paths.size();
-    write_output(o.report_path, j.dump(2) + "\n");
-  }
   return kExitOk;
 }
 
