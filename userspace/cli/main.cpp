@@ -48,6 +48,10 @@ int main(int argc, char** argv) {
   try {
     for (auto& c : commands)
       if (c.app->parsed()) return c.run();
+  } catch (const pare::Interrupted& e) {
+    // Destructors have removed every temporary and scratch directory by now.
+    std::fprintf(stderr, "pare: error: %s; nothing was written\n", e.what());
+    return e.code();
   } catch (const pare::Error& e) {
     std::fprintf(stderr, "pare: error: %s\n", e.what());
     return e.code();

@@ -125,6 +125,17 @@ bool Probes::scope_empty() const {
   return bpf_map_get_next_key(bpf_map__fd(skel_->maps.traced), nullptr, &key) != 0;
 }
 
+std::vector<uint32_t> Probes::traced_tgids() const {
+  std::vector<uint32_t> out;
+  int fd = bpf_map__fd(skel_->maps.traced);
+  uint32_t key, next;
+  for (uint32_t* prev = nullptr; bpf_map_get_next_key(fd, prev, &next) == 0 && out.size() < (1u << 22); prev = &key) {
+    out.push_back(next);
+    key = next;
+  }
+  return out;
+}
+
 int Probes::poll(int timeout_ms) {
   int n = ring_buffer__poll(ring_, timeout_ms);
   if (n < 0 && n != -EINTR) throw Error(kExitFailure, errno_message("ring buffer poll failed", -n));

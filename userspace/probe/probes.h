@@ -8,6 +8,7 @@
 #include <functional>
 #include <map>
 #include <string>
+#include <vector>
 
 struct pare_bpf;
 struct ring_buffer;
@@ -31,6 +32,8 @@ class Probes {
   bool is_traced(uint32_t tgid) const;
   // True when no process is in scope any more (the tree has exited).
   bool scope_empty() const;
+  // Every process in scope now (to stop the ones that left the process group).
+  std::vector<uint32_t> traced_tgids() const;
   // Deliver ready records to the handler; waits up to timeout_ms. Returns records handled.
   int poll(int timeout_ms);
   // Deliver everything still in the ring buffer.

@@ -1,6 +1,7 @@
 #include "record/recorder.h"
 
 #include <signal.h>
+#include <unistd.h>
 
 #include <atomic>
 #include <chrono>
@@ -42,6 +43,14 @@ std::string utc_now() {
 }
 
 using Clock = std::chrono::steady_clock;
+
+// The whole tree stops, also processes that left the process group (setsid
+// daemons): whatever is still in scope after the grace period gets SIG.
+// Pare itself never is in scope.
+void signal_scope(const Probes& probes, int sig) {
+  for (uint32_t tgid : probes.traced_tgids())
+    if (static_cast<pid_t>(tgid) != getpid()) kill(static_cast<pid_t>(tgid), sig);
+}
 
 double seconds_since(Clock::time_point t) { return std::chrono::duration<double>(Clock::now() - t).count(); }
 
@@ -178,6 +187,7 @@ RecordOutcome record_session(const RecordOptions& opts) {
     if (stop_requested && !killed && seconds_since(*stop_requested) >= opts.traffic.stop_timeout_s) {
       spdlog::warn("target still running {}s after SIGTERM: sending SIGKILL", opts.traffic.stop_timeout_s);
       target->stop(true);
+      signal_scope(probes, SIGKILL);
       killed = true;
     }
     if (killed && seconds_since(*stop_requested) >= opts.traffic.stop_timeout_s + 2) break;
