@@ -80,6 +80,16 @@ TEST_CASE("odd file names survive record, events, manifest, merge, diff and buil
   CHECK(m.paths.count(full));
   CHECK(m.missing.count(d.path() + "/src/data/nope\xff"));
   CHECK(m.target.command[2] == script);
+  // The encoded manifest is still valid against the published schema.
+  auto schema = test::run({"/usr/bin/python3", "-c",
+                           "import json,sys,jsonschema\n"
+                           "jsonschema.validate(json.load(open(sys.argv[2])), json.load(open(sys.argv[1])))\n",
+                           std::string(PARE_SOURCE_DIR) + "/manifests/schema.json", d / "rec.json"});
+  CHECK(schema.exit_code == 0);
+  // pare manifest --include over the same odd names.
+  auto inc = test::run_pare({"manifest", "--rootfs", d / "src", "--include", "/data/**", d / "rec.json", "-o", d / "inc.json"});
+  REQUIRE(inc.exit_code == 0);
+  CHECK(pare::read_manifest_file(d / "inc.json").paths.count("/data/" + odd));
   std::string events = test::slurp(d / "ev.jsonl");
   CHECK(events.find(json(pare::encode_name(full)).dump()) != std::string::npos);
 
