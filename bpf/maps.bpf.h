@@ -67,6 +67,21 @@ struct {
 	__type(value, __u64);
 } seen SEC(".maps");
 
+/* The cwd of a task at chdir() entry, so that the relative name it passed is
+ * resolved against the directory it was relative to, not the one it moved to.
+ * Only sys_enter_chdir writes it (chdir is rare): no cost on other syscalls. */
+struct chdir_base {
+	struct vfsmount *mnt;
+	struct dentry *dentry;
+};
+
+struct {
+	__uint(type, BPF_MAP_TYPE_LRU_HASH);
+	__uint(max_entries, 4096);
+	__type(key, __u64); /* pid_tgid */
+	__type(value, struct chdir_base);
+} chdir_bases SEC(".maps");
+
 struct {
 	__uint(type, BPF_MAP_TYPE_RINGBUF);
 	__uint(max_entries, 16 * 1024 * 1024);

@@ -207,6 +207,39 @@ static __always_inline void on_blind(__u32 what, __u32 syscall)
 	record_submit(&r, &key);
 }
 
+/* getdents/getdents64: the directory the fd names was listed (ls, globs,
+ * conf.d loaders, importers). Reported once per directory inode. */
+static __always_inline void on_list(struct pt_regs *regs, long id, long ret)
+{
+	if (ret < 0)
+		return;
+	struct task_struct *task = bpf_get_current_task_btf();
+	struct file *f = fd_file(task, (int)SYS_ARG1(regs));
+	if (!f)
+		return;
+	struct dentry *dentry = BPF_CORE_READ(f, f_path.dentry);
+	struct dedup_key key = {
+		.scope = task_scope(task),
+		.obj = f->f_inode->i_ino,
+		.hash = (__u64)dentry,
+		.dev = f->f_inode->i_sb->s_dev,
+		.kind = PARE_EV_LIST,
+	};
+	if (dedup_seen(&key))
+		return;
+	struct record r;
+	if (record_begin(&r, PARE_EV_LIST, id)) {
+		dedup_forget(&key);
+		return;
+	}
+	record_header(&r);
+	r.ev->ret = (int)SYS_ARG1(regs);
+	r.ev->ino = key.obj;
+	r.ev->dev = key.dev;
+	record_path(&r, PARE_S_PATH, f->f_path.mnt, dentry);
+	record_submit(&r, &key);
+}
+
 /* ---- sys_exit: resolve and report ------------------------------------------ */
 
 static __always_inline void on_open_ok(struct call_args *call, long fd)
@@ -269,6 +302,16 @@ static __always_inline void on_lookup(struct call_args *call, long ret, __u8 typ
 	int relative = raw_is_relative(&r);
 	if (relative)
 		base_dir(task, call->dirfd, &mnt, &dentry);
+	if (call->id == NR_chdir) {
+		/* A successful chdir has moved the cwd already: use the one saved at entry. */
+		__u64 id = bpf_get_current_pid_tgid();
+		struct chdir_base *before = bpf_map_lookup_elem(&chdir_bases, &id);
+		if (before) {
+			mnt = before->mnt;
+			dentry = before->dentry;
+			bpf_map_delete_elem(&chdir_bases, &id);
+		}
+	}
 	__u32 err = ret < 0 ? (__u32)(-ret) : 0;
 	struct dedup_key key = {
 		.scope = task_scope(task),
@@ -309,6 +352,10 @@ int BPF_PROG(pare_sys_exit, struct pt_regs *regs, long ret)
 		on_mmap(regs, ret);
 		return 0;
 	}
+	if (id == NR_getdents || id == NR_getdents64) {
+		on_list(regs, id, ret);
+		return 0;
+	}
 	if (id == NR_io_uring_setup) {
 		if (ret >= 0)
 			on_blind(PARE_BLIND_IO_URING, NR_io_uring_setup);
@@ -332,6 +379,22 @@ int BPF_PROG(pare_sys_exit, struct pt_regs *regs, long ret)
 	default:
 		on_lookup(&call, ret, ret < 0 ? PARE_EV_CHECK_FAIL : PARE_EV_CHECK);
 	}
+	return 0;
+}
+
+/* Saves the cwd before chdir() changes it (see chdir_bases). */
+SEC("tracepoint/syscalls/sys_enter_chdir")
+int pare_enter_chdir(void *ctx)
+{
+	__u64 id = bpf_get_current_pid_tgid();
+	if (!is_recording(id >> 32))
+		return 0;
+	struct task_struct *task = bpf_get_current_task_btf();
+	struct chdir_base base = {
+		.mnt = BPF_CORE_READ(task, fs, pwd.mnt),
+		.dentry = BPF_CORE_READ(task, fs, pwd.dentry),
+	};
+	bpf_map_update_elem(&chdir_bases, &id, &base, BPF_ANY);
 	return 0;
 }
 

@@ -31,7 +31,8 @@ enum pare_event_type {
 	PARE_EV_FORK = 8,       /* a traced process got a child process */
 	PARE_EV_EXIT = 9,       /* the last thread of a traced process exited */
 	PARE_EV_BLIND = 10,     /* a traced task used something we cannot see (io_uring) */
-	PARE_EV_MAX = 11,
+	PARE_EV_LIST = 11,      /* getdents/getdents64 on a directory fd: the app listed it */
+	PARE_EV_MAX = 12,
 };
 
 /* String slots; str_len[i] == 0 means the slot is absent. */

@@ -15,6 +15,7 @@
 #define NR_mmap 9
 #define NR_access 21
 #define NR_execve 59
+#define NR_getdents 78
 #define NR_chdir 80
 #define NR_creat 85
 #define NR_readlink 89
@@ -24,6 +25,7 @@
 #define NR_faccessat 269
 #define NR_execveat 322
 #define NR_statx 332
+#define NR_getdents64 217
 #define NR_io_uring_setup 425
 #define NR_openat2 437
 #define NR_faccessat2 439
@@ -56,6 +58,7 @@ static __always_inline int is_interesting(long id)
 	case NR_execve: case NR_chdir: case NR_creat: case NR_readlink: case NR_openat:
 	case NR_newfstatat: case NR_readlinkat: case NR_faccessat: case NR_execveat:
 	case NR_statx: case NR_io_uring_setup: case NR_openat2: case NR_faccessat2:
+	case NR_getdents: case NR_getdents64:
 		return 1;
 	}
 	return 0;

@@ -73,6 +73,9 @@ void Aggregator::add(const Event& ev) {
     case EventType::kMmapExec:
       add_object(ev, {"mapped-exec"});
       break;
+    case EventType::kList:
+      add_object(ev, {"listed"});
+      break;
     case EventType::kCheck:
     case EventType::kCheckFail:
       if (ev.raw) add_name(ev, *ev.raw, {"checked"}, follow);

@@ -19,7 +19,7 @@ struct FirstSeen {
 };
 
 struct Use {
-  std::set<std::string> kinds;  // exec, interpreter, script, read, write, create, mapped-exec, checked
+  std::set<std::string> kinds;  // exec, interpreter, script, read, write, create, mapped-exec, checked, listed
   uint64_t count = 0;
   FirstSeen first;
 };

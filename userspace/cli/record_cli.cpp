@@ -34,6 +34,11 @@ void add_closure_options(CLI::App* cmd, ClosureOptions& opts) {
       ->type_name("GLOB");
   cmd->add_option("--exclude", opts.excludes, "Never keep paths matching GLOB (wins over everything; repeatable)")
       ->type_name("GLOB");
+  cmd->add_option("--state-dir", opts.state_dirs, "Keep directory DIR whole: the app's persistent state (repeatable)")
+      ->type_name("DIR");
+  cmd->add_option("--keep-listed", opts.keep_listed,
+                  "Keep every entry of each directory the app listed (getdents) that matches GLOB (repeatable)")
+      ->type_name("GLOB");
 }
 
 Command add_record_command(CLI::App& app) {

@@ -42,6 +42,13 @@ class ClosureBuilder {
     return res.path;
   }
 
+  // A path found by walking the root (no symlink on the way to resolve): kept as it is.
+  void keep_physical(const std::string& path, const std::string& why) {
+    auto& e = m_.paths[path];
+    e.why.insert(why);
+    if (e.type == "unknown" || e.type == "absent") e.type = fs_.type_of(path);
+  }
+
   // ELF closure: every ELF among the kept files brings its loader and libraries.
   void elf_closure(ClosureStats& stats) {
     std::deque<std::string> todo;
@@ -116,7 +123,7 @@ void validate_closure_options(const ClosureOptions& opts) {
       for (auto& pack : rule_packs()) known |= pack.name == name;
       if (!known) throw Error(kExitUsage, "unknown rule pack '" + name + "' (see 'pare manifest --help')");
     }
-  for (const auto* patterns : {&opts.includes, &opts.excludes})
+  for (const auto* patterns : {&opts.includes, &opts.excludes, &opts.keep_listed, &opts.state_dirs})
     for (auto& pattern : *patterns)
       if (auto problem = path_problem(pattern))
         throw Error(kExitUsage, "glob '" + printable_name(pattern.substr(0, 200)) + "': " + *problem);
@@ -135,6 +142,33 @@ ClosureStats apply_closure(Manifest& m, const RootFs& fs, const ClosureOptions& 
       size_t before = m.paths.size();
       b.keep(p, "include " + pattern);
       stats.included += m.paths.size() - before;
+    }
+  }
+
+  // State directories whole; the entries of listed directories the user named.
+  std::vector<StateDir> declared;
+  for (auto& d : opts.state_dirs) declared.push_back({d, "--state-dir"});
+  bool state_rule = !opts.disabled_rules.count("state-dirs");
+  if (state_rule) declared.insert(declared.end(), opts.volumes.begin(), opts.volumes.end());
+  stats.state_dirs = find_state_dirs(m, fs, declared, state_rule, opts.created);
+  for (auto& d : stats.state_dirs) {
+    throw_if_interrupted();
+    size_t before = m.paths.size();
+    b.keep(d.dir, "state-dir: " + d.reason);
+    for (auto& p : glob_expand(fs, d.dir + "/**")) b.keep_physical(p, "rule state-dirs (in " + d.dir + ")");
+    stats.state_paths += m.paths.size() - before;
+  }
+  if (!opts.keep_listed.empty()) {
+    std::vector<std::string> listed;
+    for (auto& [p, e] : m.paths)
+      if (e.kinds.count("listed") && !e.pseudo) listed.push_back(p);
+    for (auto& dir : listed) {
+      bool wanted = false;
+      for (auto& g : opts.keep_listed) wanted = wanted || glob_match(g, dir);
+      if (!wanted) continue;
+      size_t before = m.paths.size();
+      for (auto& name : fs.list_dir(dir)) b.keep_physical(dir == "/" ? "/" + name : dir + "/" + name, "listed directory " + dir);
+      stats.listed_entries += m.paths.size() - before;
     }
   }
 

@@ -10,6 +10,9 @@
 #include <string>
 #include <vector>
 
+#include <functional>
+
+#include "closure/state_dirs.h"
 #include "manifest/manifest.h"
 #include "resolve/root_fs.h"
 
@@ -20,6 +23,11 @@ struct ClosureOptions {
   std::set<std::string> forced_rules;    // --rule NAME: apply even when its trigger was not seen
   std::vector<std::string> includes;     // --include GLOB
   std::vector<std::string> excludes;     // --exclude GLOB
+  std::vector<std::string> state_dirs;   // --state-dir DIR: kept whole (closure/state_dirs.h)
+  std::vector<StateDir> volumes;         // image VOLUMEs (slim): kept whole unless --no-rule state-dirs
+  std::vector<std::string> keep_listed;  // --keep-listed GLOB: every entry of a listed directory matching it
+  // Whether a path was made by the recorded run (record sets it; empty: the manifest's marks).
+  std::function<bool(const std::string&)> created;
 };
 
 struct ClosureStats {
@@ -27,6 +35,9 @@ struct ClosureStats {
   size_t rule_paths = 0;
   size_t included = 0;
   size_t parent_dirs = 0;
+  size_t state_paths = 0;
+  size_t listed_entries = 0;
+  std::vector<StateDir> state_dirs;  // kept whole, for the report
   size_t excluded = 0;
   std::vector<std::string> unresolved;  // "libfoo.so.1 needed by /usr/bin/x": reported, makes nothing up
 };

@@ -79,11 +79,14 @@ const std::vector<RulePack>& rule_packs() {
       {"ld.so.cache", "the loader cache and its config, for dynamic programs"},
       {"tzdata", "/etc/localtime and /etc/timezone when a zone file was read; the whole zoneinfo tree when a zone other than the local one was"},
       {"locale", "every file of the locale named by the traced LANG or of a locale the app read"},
+      {"state-dirs", "directories holding the app's state, whole: image VOLUMEs and directories of files the app\n"
+                     "    read and wrote that existed before the run (--state-dir DIR is applied even without it)"},
   };
   return packs;
 }
 
 std::vector<std::string> rule_pack_paths(const std::string& name, const Manifest& m, const RootFs& fs, bool force) {
+  if (name == "state-dirs") return {};  // whole directories: closure/state_dirs.h, applied by apply_closure
   if (name == "ca-certificates") {
     if (!force && !any_path(m, uses_tls)) return {};
     return {"/etc/ssl/certs/ca-certificates.crt", "/etc/ssl/openssl.cnf", "/usr/lib/ssl/openssl.cnf",

@@ -23,6 +23,7 @@ const char* event_type_name(uint32_t type) {
     case PARE_EV_FORK: return "fork";
     case PARE_EV_EXIT: return "exit";
     case PARE_EV_BLIND: return "blind";
+    case PARE_EV_LIST: return "list";
     default: return "unknown";
   }
 }

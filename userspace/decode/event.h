@@ -22,6 +22,7 @@ enum class EventType : uint8_t {
   kFork = PARE_EV_FORK,
   kExit = PARE_EV_EXIT,
   kBlind = PARE_EV_BLIND,
+  kList = PARE_EV_LIST,
 };
 
 // Stable names used in JSON (events, drop counters).

@@ -20,6 +20,7 @@ struct PathEntry {
   std::set<std::string> why;      // why it is kept: "traced", "symlink on the way to X", "elf-interp of X"
   std::optional<std::string> target;  // symlink target text
   bool pseudo = false;                // on /proc, /sys, /dev...: audited, never copied (the runtime provides it)
+  bool created = false;               // did not exist before the recording: the run made it, never copied
   uint64_t count = 0;
   uint32_t first_pid = 0;
   std::string first_comm;

@@ -130,6 +130,7 @@ json manifest_to_json(const Manifest& m) {
     json o = {{"type", e.type}, {"kinds", strings(e.kinds)}, {"why", strings(e.why)}, {"count", e.count}};
     if (e.target) o["target"] = text(*e.target);
     if (e.pseudo) o["pseudo"] = true;
+    if (e.created) o["created"] = true;
     if (e.first_pid) o["first"] = first_seen(e.first_pid, e.first_comm);
     paths[encode_name(p)] = o;
   }
@@ -206,6 +207,10 @@ Manifest manifest_from_json(const json& j, const std::string& source) {
     if (auto it = v.find("pseudo"); it != v.end()) {
       if (!it->is_boolean()) r.fail(w + ".pseudo", "expected true or false");
       e.pseudo = it->get<bool>();
+    }
+    if (auto it = v.find("created"); it != v.end()) {
+      if (!it->is_boolean()) r.fail(w + ".created", "expected true or false");
+      e.created = it->get<bool>();
     }
     if (auto it = v.find("count"); it != v.end()) e.count = r.uint(*it, w + ".count");
     r.first(v, w, [&](uint32_t pid, std::string comm) { e.first_pid = pid; e.first_comm = std::move(comm); });

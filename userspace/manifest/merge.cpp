@@ -73,6 +73,8 @@ Manifest merge_manifests(const std::vector<Manifest>& inputs) {
         o.type = e.type;  // a path that existed in any run wins over "absent"/"unknown"
       if (!o.target || (e.target && *e.target < *o.target)) o.target = e.target ? e.target : o.target;
       o.pseudo = o.pseudo || e.pseudo;
+      // A path that existed before any of the runs is image content.
+      o.created = o.created && e.created;
       o.count = std::max(o.count, e.count);
       merge_first(o, e);
     }

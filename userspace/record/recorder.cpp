@@ -22,6 +22,7 @@
 #include "decode/event_json.h"
 #include "manifest/trace_to_manifest.h"
 #include "probe/probes.h"
+#include "record/created_paths.h"
 #include "record/targets.h"
 #include "resolve/root_fs.h"
 
@@ -155,6 +156,7 @@ RecordOutcome record_session(const RecordOptions& opts) {
     }
   m.started_at = utc_now();
   throw_if_interrupted();  // Ctrl-C before the target started: nothing to keep
+  struct timespec since = coarse_now();  // inodes born after this were made by the run
   target->start(probes);
 
   std::map<std::string, std::string> traffic_env = target->traffic_env();
@@ -205,11 +207,16 @@ RecordOutcome record_session(const RecordOptions& opts) {
   TraceTotals totals;
   totals.drops = probes.drops();
   fill_manifest_from_trace(m, agg.observations(), totals, root);
+  std::unique_ptr<RootFs> pristine;
+  if (!opts.pristine_root.empty()) pristine = std::make_unique<RootFs>(opts.pristine_root);
+  CreationOracle oracle(root, since, pristine.get());
   if (opts.closure) {
     try {
       stall_point("record-closure");
       throw_if_interrupted();
-      apply_closure(m, root, opts.closure_opts);
+      ClosureOptions closure = opts.closure_opts;
+      closure.created = [&oracle](const std::string& p) { return oracle.created(p); };
+      apply_closure(m, root, closure);
     } catch (const Interrupted& e) {
       // Keep what was traced: every entry added so far is valid, but the closure is not whole.
       out.interrupted = e.signal();
@@ -218,6 +225,13 @@ RecordOutcome record_session(const RecordOptions& opts) {
       m.incomplete_reasons.push_back("interrupted during the closure: ELF dependencies, rule packs and parent "
                                      "directories may be missing (run pare manifest --rootfs to complete it)");
     }
+  }
+  try {
+    size_t created = mark_created(m, oracle);
+    if (created) spdlog::info("{} paths were created by the run: kept in the manifest, never copied", created);
+  } catch (const Interrupted& e) {
+    out.interrupted = e.signal();
+    clear_interrupt();
   }
   if (out.interrupted) {
     m.complete = false;

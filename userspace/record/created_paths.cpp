@@ -1,0 +1,50 @@
+#include "record/created_paths.h"
+
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "common/interrupt.h"
+
+namespace pare {
+
+namespace {
+
+bool after(const struct statx_timestamp& t, const struct timespec& since) {
+  return t.tv_sec > since.tv_sec || (t.tv_sec == since.tv_sec && t.tv_nsec > static_cast<uint32_t>(since.tv_nsec));
+}
+
+}  // namespace
+
+struct timespec coarse_now() {
+  struct timespec ts;
+  clock_gettime(CLOCK_REALTIME_COARSE, &ts);
+  return ts;
+}
+
+bool CreationOracle::created(const std::string& path) const {
+  if (pristine_) return !pristine_->lstat(path) && root_.lstat(path).has_value();
+  std::string rel = path == "/" ? "." : path.substr(1);
+  struct statx stx;
+  // Relative to the root's fd, never following a final symlink: a link has its own birth time.
+  if (path == "/" || statx(root_.fd(), rel.c_str(), AT_SYMLINK_NOFOLLOW, STATX_BTIME, &stx) != 0) return false;
+  return (stx.stx_mask & STATX_BTIME) && after(stx.stx_btime, since_);
+}
+
+size_t mark_created(Manifest& m, const CreationOracle& oracle) {
+  size_t n = 0;
+  for (auto& [path, e] : m.paths) {
+    throw_if_interrupted();
+    if (e.pseudo || e.type == "absent") continue;
+    // The trace's own evidence: asked for and not found, then created.
+    auto miss = m.missing.find(path);
+    bool failed_then_created = e.kinds.count("create") && miss != m.missing.end() && miss->second.errors.count("ENOENT");
+    if (oracle.created(path) || failed_then_created) {
+      e.created = true;
+      ++n;
+    }
+  }
+  return n;
+}
+
+}  // namespace pare
