@@ -215,7 +215,7 @@ TEST_CASE("a bad --report is refused before the build, and never inside OUT", "[
   CHECK_FALSE(fs::exists(d / "out"));
 }
 
-TEST_CASE("--env that is not UTF-8 is refused with one line", "[safety][names]") {
+TEST_CASE("build: an --env value that is not UTF-8 is refused with one line", "[safety][names]") {
   test::TempDir d;
   d.write("src/f", "x");
   auto r = test::run_pare({"build", "--manifest", small_manifest(d, {"/f"}), "--from", d / "src", "-o", d / "out",
