@@ -77,7 +77,8 @@ TEST_CASE("build dir: mode, setuid, owner, mtime, xattr, hard links, symlinks, f
   std::string m = manifest_with(work, {{"/bin", "symlink"}, {"/bin/tool", "file"}, {"/usr/bin/tool-link", "file"},
                                        {"/etc/fifo", "other"}, {"/var/lib/app", "dir"}});
   std::string out = work / "out";
-  auto r = test::run_pare({"build", "--manifest", m, "--from", src.path(), "-o", out, "--report", work / "r.json"});
+  auto r = test::run_pare({"build", "--manifest", m, "--from", src.path(), "-o", out, "--report", work / "r.json",
+                           "--measure-source"});
   INFO(r.err);
   REQUIRE(r.exit_code == 0);
 

@@ -5,7 +5,6 @@
 #include <sys/sendfile.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
-#include <sys/sysmacros.h>
 #include <sys/xattr.h>
 #include <unistd.h>
 
@@ -17,65 +16,65 @@
 #include <spdlog/spdlog.h>
 
 #include "common/error.h"
+#include "common/interrupt.h"
+#include "image/safe_fs.h"
 #include "resolve/symlink_chain.h"
 
 namespace pare {
 
 namespace {
 
-class Fd {
- public:
-  explicit Fd(int fd = -1) : fd_(fd) {}
-  ~Fd() {
-    if (fd_ >= 0) close(fd_);
-  }
-  Fd(const Fd&) = delete;
-  Fd& operator=(const Fd&) = delete;
-  int get() const { return fd_; }
-  explicit operator bool() const { return fd_ >= 0; }
-
- private:
-  int fd_;
-};
-
-
 [[noreturn]] void fail(const std::string& what, int err) { throw Error(kExitFailure, errno_message(what, err)); }
+
+// An open that fails this way after lstat found the path means the source
+// changed in between (removed, a parent removed, replaced by a symlink).
+bool vanished_errno(int err) { return err == ENOENT || err == ENOTDIR || err == ELOOP; }
+
+// Where each component of PATH ends: "/a/bc/d" -> 2, 5, 7. Offsets, not
+// strings: a 40 KB path must not become 20 000 copies of its prefixes.
+std::vector<size_t> component_ends(const std::string& path) {
+  std::vector<size_t> ends;
+  for (size_t i = 1; i <= path.size(); ++i)
+    if ((i == path.size() || path[i] == '/') && path[i - 1] != '/') ends.push_back(i);
+  return ends;
+}
+
+// The copy_file_range chunk: small enough to notice Ctrl-C within a big file.
+constexpr size_t kCopyChunk = 64u << 20;
+
+// What copying one path made of it.
+enum class Made { kMissing, kDir, kOther, kVanished };
 
 class Copier {
  public:
-  Copier(const RootFs& src, const std::string& out_dir) : src_(src) {
-    out_ = open(out_dir.c_str(), O_PATH | O_DIRECTORY | O_CLOEXEC);
-    if (out_ < 0) fail("cannot open output " + out_dir, errno);
+  Copier(const RootFs& src, const std::string& out_dir, const CopyOptions& opts) : src_(src), opts_(opts) {
+    out_ = UniqueFd(open(out_dir.c_str(), O_PATH | O_DIRECTORY | O_CLOEXEC));
+    if (!out_) fail("cannot open output " + out_dir, errno);
   }
-  ~Copier() { close(out_); }
 
-  // Creates PATH (physical in the source) and its missing parents.
+  // Creates PATH (physical in the source) and its missing ancestors, top-down
+  // in a loop: a path's depth costs iterations, never stack frames.
   void copy(const std::string& path) {
     if (done_.count(path)) return;
-    if (path != "/") copy(parent_path(path));
-    auto st = src_.lstat(path);
-    if (!st) {
-      result_.not_in_source.push_back(path);
-      done_.insert(path);
-      return;
+    if (!done_.count("/")) copy_root();
+    for (size_t end : component_ends(path)) {
+      throw_if_interrupted();
+      std::string prefix = path.substr(0, end);
+      auto it = done_.find(prefix);
+      Made made = it != done_.end() ? (it->second ? Made::kDir : Made::kOther) : copy_one(prefix);
+      bool last = end == path.size();
+      if (made == Made::kVanished) {
+        ++result_.vanished;
+        return;
+      }
+      // Nothing can exist below a missing path or a non-directory: the
+      // requested path is what the report names, not its ancestors.
+      if (made == Made::kMissing || (!last && made != Made::kDir)) {
+        result_.not_in_source.push_back(path);
+        done_[path] = false;
+        return;
+      }
     }
-    done_.insert(path);
-    if (path == "/") {
-      apply_dir_meta(path, *st);
-      return;
-    }
-    Fd dir(open_out_dir(parent_path(path)));
-    std::string name = base_name(path);
-    if (S_ISREG(st->st_mode)) copy_file(path, *st, dir.get(), name);
-    else if (S_ISDIR(st->st_mode)) make_dir(path, *st, dir.get(), name);
-    else if (S_ISLNK(st->st_mode)) make_symlink(path, *st, dir.get(), name);
-    else if (S_ISFIFO(st->st_mode)) make_node(*st, dir.get(), name);
-    else {
-      // Device nodes come from the runtime (/dev), never from an untrusted image.
-      spdlog::warn("build: skipping {} ({})", path, S_ISSOCK(st->st_mode) ? "socket" : "device node");
-      return;
-    }
-    ++result_.entries;
   }
 
   // Directory mtimes last: creating children changed them.
@@ -83,35 +82,122 @@ class Copier {
     std::vector<std::pair<std::string, struct timespec>> dirs(dir_mtimes_.begin(), dir_mtimes_.end());
     std::sort(dirs.begin(), dirs.end(), [](auto& a, auto& b) { return a.first > b.first; });
     for (auto& [p, mtime] : dirs) {
-      Fd fd(open_out(p, O_RDONLY | O_DIRECTORY));
+      throw_if_interrupted();
+      UniqueFd fd(open_out(p, O_RDONLY | O_DIRECTORY));
       struct timespec times[2] = {{0, UTIME_OMIT}, mtime};
       if (!fd || futimens(fd.get(), times) != 0) fail("cannot set the time of " + p, errno);
     }
   }
 
-  CopyResult result() { return result_; }
+  CopyResult take() { return std::move(result_); }
 
  private:
+  void copy_root() {
+    auto st = src_.lstat("/");
+    if (!st) fail("cannot read the source root " + src_.root(), errno);
+    apply_dir_meta("/", *st);
+    done_["/"] = true;
+  }
+
+  Made copy_one(const std::string& path) {
+    auto st = src_.lstat(path);
+    if (!st) return Made::kMissing;
+    if (opts_.after_lstat) opts_.after_lstat(path);
+    UniqueFd dir(open_out_dir(parent_path(path)));
+    Made made = create(path, *st, dir.get(), base_name(path));
+    if (made != Made::kVanished) done_[path] = made == Made::kDir;
+    return made;
+  }
+
+  Made create(const std::string& path, const struct stat& st, int dir, const std::string& name) {
+    bool made = true;
+    if (S_ISREG(st.st_mode)) made = copy_file(path, st, dir, name);
+    else if (S_ISDIR(st.st_mode)) make_dir(path, st, dir, name);
+    else if (S_ISLNK(st.st_mode)) made = make_symlink(path, st, dir, name);
+    else if (S_ISFIFO(st.st_mode)) make_node(path, st, dir, name);
+    else {
+      // Device nodes come from the runtime (/dev), never from an untrusted image.
+      spdlog::warn("build: skipping {} ({})", path, S_ISSOCK(st.st_mode) ? "socket" : "device node");
+      return Made::kOther;
+    }
+    if (!made) return Made::kVanished;
+    ++result_.entries;
+    return S_ISDIR(st.st_mode) ? Made::kDir : Made::kOther;
+  }
+
   int open_out(const std::string& path, int flags) {
     struct open_how how = {};
     how.flags = static_cast<uint64_t>(flags) | O_CLOEXEC | O_NOFOLLOW;
     how.resolve = RESOLVE_IN_ROOT | RESOLVE_NO_SYMLINKS | RESOLVE_NO_MAGICLINKS;
     std::string rel = path == "/" ? "." : path.substr(1);
-    return static_cast<int>(syscall(SYS_openat2, out_, rel.c_str(), &how, sizeof how));
+    return static_cast<int>(syscall(SYS_openat2, out_.get(), rel.c_str(), &how, sizeof how));
   }
   int open_out_dir(const std::string& path) {
-    int fd = path == "/" ? dup(out_) : open_out(path, O_PATH | O_DIRECTORY);
+    int fd = path == "/" ? dup(out_.get()) : open_out(path, O_PATH | O_DIRECTORY);
     if (fd < 0) fail("cannot open output directory " + path, errno);
     return fd;
   }
 
-  void set_owner_mode(int fd, const struct stat& st, const std::string& path) {
-    // chown clears setuid/setgid, so the mode goes after it.
-    if (fchown(fd, st.st_uid, st.st_gid) != 0) fail("cannot chown " + path, errno);
-    if (fchmod(fd, st.st_mode & 07777) != 0) fail("cannot chmod " + path, errno);
+  // --- owner, mode, xattrs: on disk when possible, else in the metadata table ---
+
+  // Runs CHOWN as root; false when the owner must be recorded instead (not
+  // root, or an id the kernel cannot map, as in a user namespace).
+  template <typename F>
+  bool try_chown(F chown_call, const std::string& path) {
+    if (!as_root_) return false;
+    if (chown_call() == 0) return true;
+    if (errno == EPERM || errno == EINVAL) return false;
+    fail("cannot chown " + path, errno);
   }
 
-  void copy_xattrs(int from, int to, const std::string& path) {
+  // The permission bits the disk copy gets when the source owner could not
+  // be set: no setuid/setgid on a file now owned by someone else, and
+  // directories stay writable by the builder.
+  static mode_t disk_mode(const struct stat& st, bool owner_kept) {
+    mode_t m = st.st_mode & 07777;
+    if (owner_kept) return m;
+    if (!S_ISDIR(st.st_mode)) m &= ~static_cast<mode_t>(S_ISUID | S_ISGID);
+    if (S_ISDIR(st.st_mode)) m |= S_IRWXU;
+    return m;
+  }
+
+  EntryMetadata& metadata_of(const std::string& path, const struct stat& st) {
+    auto [it, added] = result_.metadata.try_emplace(path.substr(1));
+    if (added) it->second = {st.st_uid, st.st_gid, static_cast<mode_t>(st.st_mode & 07777), {}};
+    return it->second;
+  }
+
+  // After a failed chown: the source's owner and mode go to the table, and
+  // what the disk copy lacks is counted.
+  void record_unkept(const std::string& path, const struct stat& st, const struct stat& disk, mode_t mode_on_disk) {
+    metadata_of(path, st);
+    if (disk.st_uid != st.st_uid || disk.st_gid != st.st_gid) ++result_.owners_not_kept;
+    if (mode_on_disk != (st.st_mode & 07777) && !S_ISLNK(st.st_mode)) ++result_.modes_not_kept;
+  }
+
+  void set_owner_mode(int fd, const struct stat& st, const std::string& path) {
+    bool chowned = try_chown([&] { return fchown(fd, st.st_uid, st.st_gid); }, path);
+    struct stat disk;
+    if (fstat(fd, &disk) != 0) fail("cannot stat the copy of " + path, errno);
+    bool owner_same = chowned || (disk.st_uid == st.st_uid && disk.st_gid == st.st_gid);
+    mode_t mode = disk_mode(st, owner_same);
+    // chown clears setuid/setgid, so the mode goes after it.
+    if (fchmod(fd, mode) != 0) fail("cannot chmod " + path, errno);
+    if (!chowned) record_unkept(path, st, disk, mode);
+  }
+
+  // For entries without an fd of their own (symlinks, FIFOs).
+  void set_owner_at(int dir, const std::string& name, const struct stat& st, const std::string& path) {
+    bool chowned = try_chown([&] { return fchownat(dir, name.c_str(), st.st_uid, st.st_gid, AT_SYMLINK_NOFOLLOW); }, path);
+    struct stat disk;
+    if (fstatat(dir, name.c_str(), &disk, AT_SYMLINK_NOFOLLOW) != 0) fail("cannot stat the copy of " + path, errno);
+    bool owner_same = chowned || (disk.st_uid == st.st_uid && disk.st_gid == st.st_gid);
+    mode_t mode = S_ISLNK(st.st_mode) ? st.st_mode & 07777 : disk_mode(st, owner_same);
+    if (!S_ISLNK(st.st_mode) && fchmodat(dir, name.c_str(), mode, 0) != 0) fail("cannot chmod " + path, errno);
+    if (!chowned) record_unkept(path, st, disk, mode);
+  }
+
+  void copy_xattrs(int from, int to, const std::string& path, const struct stat& st) {
     char names[65536];
     ssize_t n = flistxattr(from, names, sizeof names);
     if (n <= 0) return;
@@ -119,48 +205,79 @@ class Copier {
       char value[65536];
       ssize_t len = fgetxattr(from, name, value, sizeof value);
       if (len < 0) continue;
-      if (fsetxattr(to, name, value, static_cast<size_t>(len), 0) != 0)
-        spdlog::warn("build: cannot keep xattr {} of {}: {}", name, path, strerror(errno));
+      if (fsetxattr(to, name, value, static_cast<size_t>(len), 0) == 0) continue;
+      // Not root: security.* and trusted.* are refused; the layer still gets them.
+      if (as_root_) spdlog::warn("build: cannot keep xattr {} of {}: {}", name, path, strerror(errno));
+      metadata_of(path, st).xattrs.emplace_back(name, std::string(value, static_cast<size_t>(len)));
+      ++result_.xattrs_not_kept;
     }
   }
 
-  void copy_file(const std::string& path, const struct stat& st, int dir, const std::string& name) {
-    if (st.st_nlink > 1) {
-      auto key = std::make_pair(st.st_dev, st.st_ino);
+  // --- the kinds of entries ---
+
+  // False when the file vanished or was replaced since it was listed.
+  bool copy_file(const std::string& path, const struct stat& listed, int dir, const std::string& name) {
+    auto key = std::make_pair(listed.st_dev, listed.st_ino);
+    if (listed.st_nlink > 1) {
       if (auto it = links_.find(key); it != links_.end()) {
-        Fd target_dir(open_out_dir(parent_path(it->second)));
-        if (linkat(target_dir.get(), base_name(it->second).c_str(), dir, name.c_str(), 0) != 0)
-          fail("cannot hard-link " + path, errno);
-        return;
+        link_to_copy(it->second, path, dir, name);
+        return true;
       }
-      links_[key] = path;
     }
-    Fd in(src_.open_in_root(path, O_RDONLY | O_NOFOLLOW));
+    // O_NONBLOCK: a FIFO swapped in since the lstat must not hang the copy.
+    UniqueFd in(src_.open_in_root(path, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_NOCTTY));
+    if (!in && vanished_errno(errno)) return false;
     if (!in) fail("cannot read " + src_.root() + path, errno);
-    Fd out(openat(dir, name.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600));
+    struct stat st;  // of what was opened: the metadata of the bytes copied
+    if (fstat(in.get(), &st) != 0) fail("cannot read " + src_.root() + path, errno);
+    if (!S_ISREG(st.st_mode)) return false;
+    UniqueFd out(openat(dir, name.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600));
     if (!out) fail("cannot create " + path, errno);
-    off_t left = st.st_size;
+    uint64_t copied = copy_data(in.get(), out.get(), st.st_size, path);
+    set_owner_mode(out.get(), st, path);
+    copy_xattrs(in.get(), out.get(), path, st);
+    struct timespec times[2] = {st.st_atim, st.st_mtim};
+    futimens(out.get(), times);
+    if (st.st_nlink > 1) links_[key] = path;
+    ++result_.files;
+    result_.bytes += copied;
+    return true;
+  }
+
+  // Copies up to SIZE bytes; a file that shrinks meanwhile ends early.
+  uint64_t copy_data(int in, int out, off_t size, const std::string& path) {
+    uint64_t copied = 0;
+    off_t left = size;
     while (left > 0) {
-      ssize_t n = copy_file_range(in.get(), nullptr, out.get(), nullptr, static_cast<size_t>(left), 0);
-      if (n < 0 && (errno == EXDEV || errno == ENOSYS || errno == EINVAL)) n = sendfile(out.get(), in.get(), nullptr, static_cast<size_t>(left));
+      throw_if_interrupted();
+      size_t chunk = static_cast<size_t>(std::min<off_t>(left, kCopyChunk));
+      ssize_t n = copy_file_range(in, nullptr, out, nullptr, chunk, 0);
+      if (n < 0 && (errno == EXDEV || errno == ENOSYS || errno == EINVAL || errno == EOPNOTSUPP))
+        n = sendfile(out, in, nullptr, chunk);
+      if (n < 0 && errno == EINTR) continue;
       if (n < 0) fail("cannot copy " + path, errno);
       if (n == 0) break;  // the file shrank while we copied
       left -= n;
+      copied += static_cast<uint64_t>(n);
     }
-    set_owner_mode(out.get(), st, path);
-    copy_xattrs(in.get(), out.get(), path);
-    struct timespec times[2] = {st.st_atim, st.st_mtim};
-    futimens(out.get(), times);
-    ++result_.files;
-    result_.bytes += static_cast<uint64_t>(st.st_size);
+    return copied;
+  }
+
+  // A second name of an inode already copied: a hard link to that copy.
+  void link_to_copy(const std::string& first, const std::string& path, int dir, const std::string& name) {
+    UniqueFd target_dir(open_out_dir(parent_path(first)));
+    if (linkat(target_dir.get(), base_name(first).c_str(), dir, name.c_str(), 0) != 0)
+      fail("cannot hard-link " + path, errno);
+    if (auto it = result_.metadata.find(first.substr(1)); it != result_.metadata.end())
+      result_.metadata[path.substr(1)] = it->second;
   }
 
   void apply_dir_meta(const std::string& path, const struct stat& st) {
-    Fd fd(open_out(path, O_RDONLY | O_DIRECTORY));
+    UniqueFd fd(open_out(path, O_RDONLY | O_DIRECTORY));
     if (!fd) fail("cannot open output directory " + path, errno);
     set_owner_mode(fd.get(), st, path);
-    Fd in(src_.open_in_root(path, O_RDONLY | O_DIRECTORY | O_NOFOLLOW));
-    if (in) copy_xattrs(in.get(), fd.get(), path);
+    UniqueFd in(src_.open_in_root(path, O_RDONLY | O_DIRECTORY | O_NOFOLLOW));
+    if (in) copy_xattrs(in.get(), fd.get(), path, st);
     dir_mtimes_[path] = st.st_mtim;
   }
 
@@ -169,24 +286,28 @@ class Copier {
     apply_dir_meta(path, st);
   }
 
-  void make_symlink(const std::string& path, const struct stat& st, int dir, const std::string& name) {
+  // False when the link vanished or stopped being one since it was listed.
+  bool make_symlink(const std::string& path, const struct stat& st, int dir, const std::string& name) {
     auto target = src_.readlink(path);
-    if (!target) fail("cannot read symlink " + path, errno);
+    if (!target) return false;
     if (symlinkat(target->c_str(), dir, name.c_str()) != 0) fail("cannot create symlink " + path, errno);
-    fchownat(dir, name.c_str(), st.st_uid, st.st_gid, AT_SYMLINK_NOFOLLOW);
+    set_owner_at(dir, name, st, path);
     struct timespec times[2] = {st.st_atim, st.st_mtim};
     utimensat(dir, name.c_str(), times, AT_SYMLINK_NOFOLLOW);
+    return true;
   }
 
-  void make_node(const struct stat& st, int dir, const std::string& name) {
-    if (mknodat(dir, name.c_str(), st.st_mode, st.st_rdev) != 0) fail("cannot create node " + name, errno);
-    fchownat(dir, name.c_str(), st.st_uid, st.st_gid, AT_SYMLINK_NOFOLLOW);
-    fchmodat(dir, name.c_str(), st.st_mode & 07777, 0);
+  void make_node(const std::string& path, const struct stat& st, int dir, const std::string& name) {
+    if (mknodat(dir, name.c_str(), st.st_mode & ~static_cast<mode_t>(07000), st.st_rdev) != 0)
+      fail("cannot create node " + path, errno);
+    set_owner_at(dir, name, st, path);
   }
 
   const RootFs& src_;
-  int out_ = -1;
-  std::set<std::string> done_;
+  const CopyOptions& opts_;
+  UniqueFd out_;
+  bool as_root_ = geteuid() == 0;
+  std::map<std::string, bool> done_;  // path -> is a directory in the output
   std::map<std::pair<dev_t, ino_t>, std::string> links_;
   std::map<std::string, struct timespec> dir_mtimes_;
   CopyResult result_;
@@ -194,12 +315,14 @@ class Copier {
 
 }  // namespace
 
-CopyResult copy_into(const RootFs& src, const std::vector<std::string>& paths, const std::string& out_dir) {
-  Copier c(src, out_dir);
+CopyResult copy_into(const RootFs& src, const std::vector<std::string>& paths, const std::string& out_dir,
+                     const CopyOptions& opts) {
+  Copier c(src, out_dir, opts);
   // A manifest path may name a link on its way (/lib/x -> /usr/lib/x): copy
   // every link on the way and the object at its physical place.
   std::set<std::string> physical;
   for (auto& raw : paths) {
+    throw_if_interrupted();
     std::string p = lexical_normalize(raw);
     Resolution parent = resolve_in_root(src, parent_path(p));
     for (auto& hop : parent.hops) physical.insert(hop.link);
@@ -207,7 +330,22 @@ CopyResult copy_into(const RootFs& src, const std::vector<std::string>& paths, c
   }
   for (auto& p : physical) c.copy(p);
   c.finish();
-  return c.result();
+  return c.take();
+}
+
+std::string not_root_warning() {
+  if (geteuid() == 0) return "";
+  return "not root: the output directory keeps contents, modes and times, but not the source's owners (every file "
+         "becomes yours), setuid/setgid on files it makes yours, or security.*/trusted.* xattrs (file capabilities); "
+         "run as root, or use --format oci, whose layer keeps them";
+}
+
+std::string not_kept_summary(const CopyResult& r) {
+  if (!r.owners_not_kept && !r.modes_not_kept && !r.xattrs_not_kept) return "";
+  return std::string(geteuid() == 0 ? "" : "not root: ") + "the output directory lacks " +
+         std::to_string(r.owners_not_kept) + " owners, " +
+         std::to_string(r.modes_not_kept) + " modes and " + std::to_string(r.xattrs_not_kept) +
+         " xattrs of the source";
 }
 
 }  // namespace pare

@@ -1,45 +1,131 @@
 #include "build/size_report.h"
 
+#include <dirent.h>
+#include <fcntl.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include <algorithm>
-#include <filesystem>
+#include <cerrno>
+#include <cstring>
 #include <map>
+#include <memory>
 #include <set>
+
+#include <spdlog/spdlog.h>
+
+#include "common/name_encoding.h"
+#include "build/rootfs_copy.h"
+#include "common/interrupt.h"
 
 namespace pare {
 
-namespace fs = std::filesystem;
-
 namespace {
 
-// Path inside the tree -> size of each regular file (first name of a hard link only).
-std::map<std::string, uint64_t> regular_files(const std::string& root, TreeSize& size) {
-  std::map<std::string, uint64_t> out;
-  std::set<std::pair<dev_t, ino_t>> seen;
-  std::error_code ec;
-  struct stat root_st;
-  if (lstat(root.c_str(), &root_st) != 0) return out;
-  for (auto it = fs::recursive_directory_iterator(root, fs::directory_options::skip_permission_denied, ec);
-       it != fs::recursive_directory_iterator(); it.increment(ec)) {
-    if (ec) break;
+// Directories open at once (one fd each) on the way down; deeper parts of a
+// (hostile) tree are left out of the figures rather than exhausting fds.
+constexpr size_t kMaxOpenDirs = 256;
+
+struct DirCloser {
+  void operator()(DIR* d) const { closedir(d); }
+};
+using DirStream = std::unique_ptr<DIR, DirCloser>;
+
+// The tree walk: a stack of open directory streams, each entry fstatat'ed
+// relative to its directory's fd, never following a symlink.
+class TreeScanner {
+ public:
+  TreeScanner(std::string root, const ScanHook& hook) : root_(std::move(root)), hook_(hook) {}
+
+  TreeScan run() {
+    int fd = open(root_.c_str(), O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
     struct stat st;
-    if (lstat(it->path().c_str(), &st) != 0) continue;
-    // Stay on the root's filesystem: /proc, /sys and other mounts are not the image.
-    if (st.st_dev != root_st.st_dev) {
-      it.disable_recursion_pending();
-      continue;
+    if (fd < 0 || fstat(fd, &st) != 0) {
+      if (fd >= 0) close(fd);
+      return {};
     }
-    ++size.entries;
-    if (!S_ISREG(st.st_mode)) continue;
-    if (st.st_nlink > 1 && !seen.insert({st.st_dev, st.st_ino}).second) continue;
-    std::string rel = "/" + fs::relative(it->path(), root).string();
-    out[rel] = static_cast<uint64_t>(st.st_size);
-    ++size.files;
-    size.bytes += static_cast<uint64_t>(st.st_size);
+    dev_ = st.st_dev;
+    stack_.reserve(kMaxOpenDirs + 1);
+    push(fd, "");
+    while (!stack_.empty()) step();
+    if (too_deep_) spdlog::warn("size report: {} directories nested deeper than {} levels in {} not measured", too_deep_, kMaxOpenDirs, root_);
+    spdlog::debug("size report: scanned {} entries under {}", out_.size.entries, root_);
+    return std::move(out_);
   }
-  return out;
-}
+
+ private:
+  struct Frame {
+    DirStream dir;
+    std::string path;  // inside the tree: "" for the root, "/usr"
+  };
+
+  void push(int fd, std::string path) {
+    DIR* d = fdopendir(fd);
+    if (!d) {
+      close(fd);
+      return;
+    }
+    stack_.push_back({DirStream(d), std::move(path)});
+  }
+
+  // One directory entry (or the end of the innermost directory).
+  void step() {
+    Frame& f = stack_.back();
+    dirent* e = readdir(f.dir.get());
+    if (!e) {
+      stack_.pop_back();
+      return;
+    }
+    if (std::strcmp(e->d_name, ".") == 0 || std::strcmp(e->d_name, "..") == 0) return;
+    struct stat st;
+    if (fstatat(dirfd(f.dir.get()), e->d_name, &st, AT_SYMLINK_NOFOLLOW) != 0) {
+      if (errno == ENOENT) ++out_.size.vanished;
+      return;
+    }
+    // Stay on the root's filesystem: /proc, /sys and other mounts are not the image.
+    if (st.st_dev != dev_) return;
+    ++out_.size.entries;
+    std::string path = f.path + "/" + e->d_name;
+    if (S_ISDIR(st.st_mode)) descend(dirfd(f.dir.get()), e->d_name, std::move(path));  // F may move: not used after
+    else if (S_ISREG(st.st_mode)) count_file(st, std::move(path));
+  }
+
+  void descend(int parent_fd, const char* name, std::string path) {
+    if (stack_.size() >= kMaxOpenDirs) {
+      ++too_deep_;
+      return;
+    }
+    throw_if_interrupted();
+    if (hook_) hook_(path);
+    int fd = openat(parent_fd, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+    if (fd < 0) {
+      // Gone, or replaced by a file or a symlink, since it was listed.
+      if (errno == ENOENT || errno == ENOTDIR || errno == ELOOP) ++out_.size.vanished;
+      return;  // else unreadable (EACCES as a non-root builder): left out, as before
+    }
+    struct stat st;
+    if (fstat(fd, &st) != 0 || st.st_dev != dev_) {  // a mount appeared there meanwhile
+      close(fd);
+      return;
+    }
+    push(fd, std::move(path));
+  }
+
+  void count_file(const struct stat& st, std::string path) {
+    if (st.st_nlink > 1 && !seen_.insert({st.st_dev, st.st_ino}).second) return;
+    out_.files[std::move(path)] = static_cast<uint64_t>(st.st_size);
+    ++out_.size.files;
+    out_.size.bytes += static_cast<uint64_t>(st.st_size);
+  }
+
+  std::string root_;
+  const ScanHook& hook_;
+  dev_t dev_ = 0;
+  std::vector<Frame> stack_;
+  std::set<std::pair<dev_t, ino_t>> seen_;
+  uint64_t too_deep_ = 0;
+  TreeScan out_;
+};
 
 // "/usr/share/doc/x/y" -> "/usr/share/doc": deep enough to say what went.
 std::string group_of(const std::string& p) {
@@ -65,17 +151,30 @@ std::string human_bytes(uint64_t n) {
   return buf;
 }
 
-SizeReport compare_trees(const std::string& before_dir, const std::string& after_dir) {
+TreeScan scan_tree(const std::string& root, const ScanHook& before_opening) {
+  return TreeScanner(root, before_opening).run();
+}
+
+SizeReport compare_trees(const std::string& before_dir, const std::string& after_dir, const ReportOptions& opts) {
   SizeReport r;
-  auto before = regular_files(before_dir, r.before);
-  auto after = regular_files(after_dir, r.after);
-  std::vector<std::pair<std::string, uint64_t>> kept(after.begin(), after.end());
+  TreeScan after = scan_tree(after_dir);
+  r.after = after.size;
+  std::vector<std::pair<std::string, uint64_t>> kept(after.files.begin(), after.files.end());
   std::sort(kept.begin(), kept.end(), [](auto& a, auto& b) { return a.second != b.second ? a.second > b.second : a.first < b.first; });
   kept.resize(std::min<size_t>(kept.size(), 10));
   r.largest_kept = kept;
+  r.vanished = after.size.vanished;
+  if (!opts.measure_before) {
+    r.before_measured = false;
+    r.before_not_measured = opts.not_measured_reason;
+    return r;
+  }
+  TreeScan before = scan_tree(before_dir);
+  r.before = before.size;
+  r.vanished += before.size.vanished;
   std::map<std::string, SizeReport::Removed> removed;
-  for (auto& [p, bytes] : before) {
-    if (after.count(p)) continue;
+  for (auto& [p, bytes] : before.files) {
+    if (after.files.count(p)) continue;
     auto& g = removed[group_of(p)];
     g.dir = group_of(p);
     ++g.files;
@@ -87,27 +186,56 @@ SizeReport compare_trees(const std::string& before_dir, const std::string& after
   return r;
 }
 
+void add_copy_result(SizeReport& r, const CopyResult& copied) {
+  r.not_in_source = copied.not_in_source;
+  r.vanished += copied.vanished;
+}
+
+namespace {
+
+double ratio_of(const SizeReport& r) {
+  return r.after.bytes ? static_cast<double>(r.before.bytes) / static_cast<double>(r.after.bytes) : 0;
+}
+
+}  // namespace
+
 nlohmann::json report_to_json(const SizeReport& r) {
   auto tree = [](const TreeSize& t) { return nlohmann::json{{"files", t.files}, {"bytes", t.bytes}, {"entries", t.entries}}; };
   nlohmann::json largest = nlohmann::json::array(), removed = nlohmann::json::array();
-  for (auto& [p, b] : r.largest_kept) largest.push_back({{"path", p}, {"bytes", b}});
-  for (auto& g : r.removed_by_dir) removed.push_back({{"dir", g.dir}, {"files", g.files}, {"bytes", g.bytes}});
-  double ratio = r.after.bytes ? static_cast<double>(r.before.bytes) / static_cast<double>(r.after.bytes) : 0;
-  return {{"before", tree(r.before)}, {"after", tree(r.after)}, {"ratio", ratio},
-          {"largest_kept", largest}, {"removed_by_dir", removed}, {"not_in_source", r.not_in_source}};
+  // Paths are bytes: the manifest's lossless encoding (common/name_encoding.h).
+  nlohmann::json not_in_source = nlohmann::json::array();
+  for (auto& p : r.not_in_source) not_in_source.push_back(encode_name(p));
+  for (auto& [p, b] : r.largest_kept) largest.push_back({{"path", encode_name(p)}, {"bytes", b}});
+  for (auto& g : r.removed_by_dir) removed.push_back({{"dir", encode_name(g.dir)}, {"files", g.files}, {"bytes", g.bytes}});
+  nlohmann::json j = {{"before", tree(r.before)}, {"after", tree(r.after)}, {"ratio", ratio_of(r)},
+                      {"largest_kept", largest}, {"removed_by_dir", removed}, {"not_in_source", not_in_source}};
+  if (!r.before_measured) {
+    j["before"] = nullptr;
+    j["before_not_measured"] = r.before_not_measured;
+    j["ratio"] = nullptr;
+    j["removed_by_dir"] = nullptr;
+  }
+  if (r.vanished) j["vanished"] = r.vanished;
+  return j;
 }
 
 std::string report_to_text(const SizeReport& r) {
   char line[512];
   std::string out;
-  double ratio = r.after.bytes ? static_cast<double>(r.before.bytes) / static_cast<double>(r.after.bytes) : 0;
-  std::snprintf(line, sizeof line, "before: %llu files, %s\nafter:  %llu files, %s  (%.1fx smaller)\n",
-                static_cast<unsigned long long>(r.before.files), human_bytes(r.before.bytes).c_str(),
-                static_cast<unsigned long long>(r.after.files), human_bytes(r.after.bytes).c_str(), ratio);
-  out += line;
+  if (r.before_measured) {
+    std::snprintf(line, sizeof line, "before: %llu files, %s\nafter:  %llu files, %s  (%.1fx smaller)\n",
+                  static_cast<unsigned long long>(r.before.files), human_bytes(r.before.bytes).c_str(),
+                  static_cast<unsigned long long>(r.after.files), human_bytes(r.after.bytes).c_str(), ratio_of(r));
+    out += line;
+  } else {
+    out += "before: not measured (" + r.before_not_measured + ")\n";
+    std::snprintf(line, sizeof line, "after:  %llu files, %s\n", static_cast<unsigned long long>(r.after.files),
+                  human_bytes(r.after.bytes).c_str());
+    out += line;
+  }
   out += "largest kept:\n";
   for (auto& [p, b] : r.largest_kept) out += "  " + human_bytes(b) + "\t" + p + "\n";
-  out += "removed (by directory):\n";
+  if (r.before_measured) out += "removed (by directory):\n";
   for (size_t i = 0; i < r.removed_by_dir.size() && i < 12; ++i) {
     auto& g = r.removed_by_dir[i];
     std::snprintf(line, sizeof line, "  %s\t%llu files\t%s\n", human_bytes(g.bytes).c_str(),
@@ -117,6 +245,8 @@ std::string report_to_text(const SizeReport& r) {
   if (!r.not_in_source.empty())
     out += std::to_string(r.not_in_source.size()) + " manifest paths are not in the source (first: " +
            r.not_in_source.front() + ")\n";
+  if (r.vanished)
+    out += std::to_string(r.vanished) + " source entries vanished or changed while building (skipped)\n";
   return out;
 }
 

@@ -1,8 +1,24 @@
 // Before/after sizes of a build and what was removed, for the report printed
 // on stderr and written with --report FILE.
+//
+// Scans are bounded by what they are for. The "after" tree is the minimal
+// rootfs just built: always scanned. The "before" tree is scanned only when
+// the caller asks: `pare build` measures an unpacked image (its own scratch
+// copy) but not a directory source unless --measure-source, because that
+// directory may be a live `/` of 400 000 files, and a 32-file build must cost
+// about its copy, not a walk of the host. Unmeasured, the report says
+// "before: not measured (why)" and the JSON has "before": null with
+// "before_not_measured": why (ratio and removed_by_dir null too).
+//
+// A scan walks with openat/fdopendir/fstatat relative to directory fds, with
+// an explicit stack (no recursion), never follows a symlink, stays on the
+// root's filesystem (/proc, /sys and other mounts are not the image), and
+// skips and counts entries that vanish while it runs (a live source).
 #pragma once
 
 #include <cstdint>
+#include <functional>
+#include <map>
 #include <string>
 #include <vector>
 
@@ -10,14 +26,19 @@
 
 namespace pare {
 
+struct CopyResult;
+
 struct TreeSize {
   uint64_t files = 0;  // regular files, hard links once
   uint64_t bytes = 0;
-  uint64_t entries = 0;  // everything, directories and links included
+  uint64_t entries = 0;   // everything, directories and links included
+  uint64_t vanished = 0;  // listed, then gone before it could be stat'ed or opened
 };
 
 struct SizeReport {
   TreeSize before, after;
+  bool before_measured = true;
+  std::string before_not_measured;  // why not, when !before_measured
   std::vector<std::pair<std::string, uint64_t>> largest_kept;  // path, bytes
   struct Removed {
     std::string dir;
@@ -25,10 +46,31 @@ struct SizeReport {
   };
   std::vector<Removed> removed_by_dir;  // by bytes, largest first
   std::vector<std::string> not_in_source;
+  uint64_t vanished = 0;  // source entries that disappeared while copying or scanning
 };
 
-// Compares two rootfs directories on the host (no symlink is followed).
-SizeReport compare_trees(const std::string& before_dir, const std::string& after_dir);
+struct TreeScan {
+  TreeSize size;
+  std::map<std::string, uint64_t> files;  // "/path" inside the tree -> bytes (first name of a hard link)
+};
+
+// Tests: called with a directory's path inside the tree ("/usr") right
+// before it is opened, to change the tree at the moment a live one could.
+using ScanHook = std::function<void(const std::string& dir)>;
+
+// Walks ROOT as described above. A ROOT that cannot be opened gives an empty scan.
+TreeScan scan_tree(const std::string& root, const ScanHook& before_opening = {});
+
+struct ReportOptions {
+  bool measure_before = true;
+  std::string not_measured_reason;  // shown when !measure_before
+};
+
+// Compares two rootfs directories on the host (no symlink is followed);
+// BEFORE_DIR is not read at all unless OPTS.measure_before.
+SizeReport compare_trees(const std::string& before_dir, const std::string& after_dir, const ReportOptions& opts = {});
+// Adds what the copy found: manifest paths not in the source, vanished entries.
+void add_copy_result(SizeReport& r, const CopyResult& copied);
 nlohmann::json report_to_json(const SizeReport& r);
 std::string report_to_text(const SizeReport& r);
 std::string human_bytes(uint64_t n);

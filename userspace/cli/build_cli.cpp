@@ -26,6 +26,13 @@ Command add_build_command(CLI::App& app) {
   auto* cm = cmd->add_option("--cmd", *cmd_args, "Override the image Cmd (repeat for each word)");
   cmd->add_option("--env", o->env, "Set KEY=VALUE in the image Env (repeatable)");
   cmd->add_option("--tag", o->tag, "Tag of the OCI image (default: latest)");
+  cmd->add_option("--max-unpacked-size", o->max_unpacked_size,
+                  "Refuse an image SRC that unpacks to more than SIZE, e.g. 512M, 20G (default: 16G);\n"
+                  "the free space of OUT's filesystem bounds it too")
+      ->transform(CLI::Validator(size_option_to_bytes, "SIZE"));
+  cmd->add_flag("--measure-source", o->measure_source,
+                "Also walk a directory SRC for the report's \"before\" figures (by default only an image\n"
+                "SRC is measured: a directory may be a live / of 400k files)");
   return {cmd, [=] {
             if (ep->count()) o->entrypoint = *entrypoint;
             if (cm->count()) o->cmd = *cmd_args;

@@ -27,6 +27,10 @@ Command add_slim_command(CLI::App& app) {
   cmd->add_option("--save-manifest", o->save_manifest, "Also write the recorded manifest to FILE");
   cmd->add_option("--env", o->env, "KEY=VALUE for the app and the output image (repeatable)")->type_name("KEY=VALUE");
   cmd->add_option("--tag", o->tag, "Tag of the output image (default: latest)");
+  cmd->add_option("--max-unpacked-size", o->max_unpacked_size,
+                  "Refuse an image that unpacks to more than SIZE, e.g. 512M, 20G (default: 16G);\n"
+                  "the free space of OUT's filesystem bounds it too")
+      ->transform(CLI::Validator(size_option_to_bytes, "SIZE"));
   cmd->add_option("--verify-traffic", o->verify_traffic, "Extra host command for the verify run only (repeatable)")
       ->type_name("CMD");
   cmd->add_option("--verify-probe", o->verify_probes, "Extra GET for the verify run only (repeatable)")->type_name("URL");

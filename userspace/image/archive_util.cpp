@@ -5,6 +5,7 @@
 #include <vector>
 
 #include "common/error.h"
+#include "common/interrupt.h"
 #include "image/sha256.h"
 
 namespace pare {
@@ -39,6 +40,7 @@ std::string decompressed_sha256(const std::string& path, const std::string& what
   Sha256 h;
   std::vector<char> buf(1 << 16);
   for (;;) {
+    throw_if_interrupted();
     la_ssize_t n = archive_read_data(a.get(), buf.data(), buf.size());
     if (n < 0) throw Error(kExitBadInput, what + ": cannot decompress: " + archive_error(a.get()));
     if (n == 0) break;

@@ -9,9 +9,12 @@
 #include <vector>
 
 #include "common/error.h"
+#include "common/interrupt.h"
 #include "image/archive_util.h"
 #include "image/layer_paths.h"
+#include "image/safe_fs.h"
 #include "image/sha256.h"
+#include "image/unpack_budget.h"
 
 namespace pare {
 
@@ -47,6 +50,7 @@ OuterIndex index_outer(const std::string& file) {
   archive_entry* e = nullptr;
   int r;
   while ((r = archive_read_next_header(a.get(), &e)) == ARCHIVE_OK || r == ARCHIVE_WARN) {
+    throw_if_interrupted();
     std::string name = outer_name(archive_entry_pathname(e));
     if (name.empty()) continue;
     if (archive_entry_filetype(e) == AE_IFLNK && archive_entry_symlink(e)) {
@@ -136,33 +140,47 @@ std::string digest_in_name(const std::string& name) {
   return "";
 }
 
+void write_all(int fd, const char* data, size_t len, const std::string& path) {
+  for (size_t off = 0; off < len;) {
+    ssize_t w = write(fd, data + off, len - off);
+    if (w < 0 && errno == EINTR) continue;
+    if (w < 0) throw Error(kExitFailure, errno_message("cannot write " + path, errno));
+    off += static_cast<size_t>(w);
+  }
+}
+
+// Copies the current entry's data to PATH, metered: its header's size is
+// charged before the file is created (a gzip'ed archive can hide a bomb).
+void copy_entry(archive* a, archive_entry* e, const std::string& name, const std::string& path,
+                const std::string& file, UnpackBudget& budget) {
+  la_int64_t declared = archive_entry_size_is_set(e) ? archive_entry_size(e) : 0;
+  EntryMeter meter(budget, declared > 0 ? static_cast<uint64_t>(declared) : 0, file + ": '" + name + "'");
+  UniqueFd fd(open(path.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600));
+  if (!fd) throw Error(kExitFailure, errno_message("cannot write " + path, errno));
+  std::vector<char> buf(1 << 16);
+  uint64_t written = 0;
+  la_ssize_t n;
+  while ((n = archive_read_data(a, buf.data(), buf.size())) > 0) {
+    throw_if_interrupted();
+    written += static_cast<uint64_t>(n);
+    meter.writing_up_to(written);
+    write_all(fd.get(), buf.data(), static_cast<size_t>(n), path);
+  }
+  if (close(fd.release()) != 0) throw Error(kExitFailure, errno_message("cannot write " + path, errno));
+  if (n < 0) throw Error(kExitBadInput, file + ": cannot read '" + name + "': " + archive_error(a));
+}
+
 // Pass 2: copies the wanted entries (resolved names) into the scratch dir.
-void copy_out(const std::string& file, const std::map<std::string, std::string>& wanted) {
+void copy_out(const std::string& file, const std::map<std::string, std::string>& wanted, UnpackBudget& budget) {
   ArchiveReader a = open_tar_reader(file, file);
   archive_entry* e = nullptr;
   int r;
-  std::vector<char> buf(1 << 16);
   while ((r = archive_read_next_header(a.get(), &e)) == ARCHIVE_OK || r == ARCHIVE_WARN) {
+    throw_if_interrupted();
     if (archive_entry_filetype(e) != AE_IFREG || archive_entry_hardlink(e)) continue;
     auto it = wanted.find(outer_name(archive_entry_pathname(e)));
     if (it == wanted.end()) continue;
-    int fd = open(it->second.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
-    if (fd < 0) throw Error(kExitFailure, errno_message("cannot write " + it->second, errno));
-    la_ssize_t n;
-    while ((n = archive_read_data(a.get(), buf.data(), buf.size())) > 0) {
-      for (la_ssize_t off = 0; off < n;) {
-        ssize_t w = write(fd, buf.data() + off, static_cast<size_t>(n - off));
-        if (w < 0 && errno == EINTR) continue;
-        if (w < 0) {
-          int err = errno;
-          close(fd);
-          throw Error(kExitFailure, errno_message("cannot write " + it->second, err));
-        }
-        off += w;
-      }
-    }
-    if (close(fd) != 0) throw Error(kExitFailure, errno_message("cannot write " + it->second, errno));
-    if (n < 0) throw Error(kExitBadInput, file + ": cannot read '" + it->first + "': " + archive_error(a.get()));
+    copy_entry(a.get(), e, it->first, it->second, file, budget);
   }
   if (r != ARCHIVE_EOF) throw Error(kExitBadInput, file + ": unreadable tar: " + archive_error(a.get()));
 }
@@ -197,7 +215,8 @@ TarImageKind probe_image_tar(const std::string& path) {
   return TarImageKind::kOtherTar;
 }
 
-ResolvedImage read_docker_archive(const std::string& file, const std::string& tag, const std::string& scratch_parent) {
+ResolvedImage read_docker_archive(const std::string& file, const std::string& tag, const std::string& scratch_parent,
+                                  UnpackBudget& budget) {
   OuterIndex idx = index_outer(file);
   if (!idx.has_manifest) throw Error(kExitBadInput, file + ": no manifest.json (not a docker save archive)");
   json manifest = parse_json(idx.manifest, file + ": manifest.json");
@@ -223,7 +242,7 @@ ResolvedImage read_docker_archive(const std::string& file, const std::string& ta
   auto [config_real, config_path] = want(config_name);
   std::vector<std::pair<std::string, std::string>> layers;
   for (const std::string& n : layer_names) layers.push_back(want(n));
-  copy_out(file, wanted);
+  copy_out(file, wanted, budget);
 
   if (std::string hex = digest_in_name(config_real); !hex.empty())
     verify_file_sha256(config_path, hex, file + ": image config " + config_name);

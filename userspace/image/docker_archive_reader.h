@@ -11,6 +11,8 @@
 
 namespace pare {
 
+class UnpackBudget;
+
 enum class TarImageKind { kNotTar, kOtherTar, kDockerArchive, kOciArchive };
 
 // What a tar file holds: manifest.json makes a docker archive; oci-layout and
@@ -18,9 +20,11 @@ enum class TarImageKind { kNotTar, kOtherTar, kDockerArchive, kOciArchive };
 TarImageKind probe_image_tar(const std::string& path);
 
 // Selects the image whose RepoTags contain TAG, or the only one when TAG is
-// empty. The scratch directory is created in SCRATCH_PARENT. Throws
-// Error(kExitBadInput) for a malformed archive, a missing entry, an unknown
-// tag or a digest mismatch.
-ResolvedImage read_docker_archive(const std::string& file, const std::string& tag, const std::string& scratch_parent);
+// empty. The scratch directory is created in SCRATCH_PARENT; the bytes copied
+// there are charged to BUDGET first. Throws Error(kExitBadInput) for a
+// malformed archive, a missing entry, an unknown tag, a digest mismatch or an
+// entry over the budget's limit.
+ResolvedImage read_docker_archive(const std::string& file, const std::string& tag, const std::string& scratch_parent,
+                                  UnpackBudget& budget);
 
 }  // namespace pare

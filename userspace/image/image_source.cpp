@@ -79,18 +79,22 @@ UniqueFd open_empty_dest(const std::string& dest) {
 
 SourceKind detect_source_kind(const std::string& src) { return kind_of(split_source(src)); }
 
-UnpackedImage unpack_image(const std::string& src, const std::string& dest) {
+UnpackedImage unpack_image(const std::string& src, const std::string& dest, uint64_t max_unpacked_bytes) {
   SourceRef ref = split_source(src);
   SourceKind kind = kind_of(ref);
   if (kind == SourceKind::kRootfsDir) throw Error(kExitBadInput, src + " is a plain directory, not an image to unpack");
   UniqueFd root = open_empty_dest(dest);
+  // One budget for everything written: a docker archive's blobs go to a
+  // scratch directory beside DEST, on the same filesystem.
+  UnpackBudget budget(max_unpacked_bytes, root.get(), dest);
   try {
     ResolvedImage img = kind == SourceKind::kOciLayout ? read_oci_layout(ref.path, ref.tag)
-                                                       : read_docker_archive(ref.path, ref.tag, parent_dir(dest));
+                                                       : read_docker_archive(ref.path, ref.tag, parent_dir(dest), budget);
     for (const LayerFile& layer : img.layers) {
       spdlog::info("applying {}", layer.what);
-      apply_layer(layer.path, root.get(), layer.what);
+      apply_layer(layer.path, root.get(), layer.what, budget);
     }
+    spdlog::debug("unpacked {} ({} bytes counted)", src, budget.used());
     return UnpackedImage{std::move(img.config), img.layers.size()};
   } catch (const nlohmann::json::exception& e) {
     // A document of the right shape with a field of the wrong type.

@@ -5,9 +5,12 @@
 // whiteout may create, change or remove anything outside DEST.
 #pragma once
 
+#include <cstdint>
 #include <string>
 
 #include <nlohmann/json.hpp>
+
+#include "image/unpack_budget.h"
 
 namespace pare {
 
@@ -31,10 +34,15 @@ struct UnpackedImage {
 // is applied. An entry, hard link or whiteout whose path goes through a
 // symlink is refused (see layer_apply.h). A docker archive's layers are copied
 // to a scratch directory next to DEST while unpacking. Changes the working
-// directory while a layer is extracted (not thread-safe). Throws
-// Error(kExitBadInput) naming the problem for a malformed image (missing blob,
-// digest mismatch, unknown tag, bad JSON, unsafe entry), Error(kExitFailure)
-// when DEST is not an empty directory or the disk refuses a write.
-UnpackedImage unpack_image(const std::string& src, const std::string& dest);
+// directory while a layer is extracted (not thread-safe). Writes at most
+// MAX_UNPACKED_BYTES (--max-unpacked-size) and never more than DEST's
+// filesystem has free, less a margin (see unpack_budget.h); on refusal what
+// was written stays in DEST for the caller's scratch directory to remove.
+// Throws Error(kExitBadInput) naming the problem for a malformed image
+// (missing blob, digest mismatch, unknown tag, bad JSON, unsafe entry, over
+// --max-unpacked-size), Error(kExitFailure) when DEST is not an empty
+// directory, the disk refuses a write or the image would fill it.
+UnpackedImage unpack_image(const std::string& src, const std::string& dest,
+                           uint64_t max_unpacked_bytes = kDefaultMaxUnpackedBytes);
 
 }  // namespace pare

@@ -5,14 +5,17 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstring>
 #include <vector>
 
 #include "common/error.h"
+#include "common/interrupt.h"
 #include "image/archive_util.h"
 #include "image/layer_paths.h"
 #include "image/safe_fs.h"
+#include "image/unpack_budget.h"
 
 namespace pare {
 
@@ -86,17 +89,34 @@ struct Scan {
   std::vector<Whiteout> removals;
 };
 
-// Pass 1: every name is checked before the layer changes anything, and the
-// whiteouts are collected so they can act before the entries are extracted.
-Scan scan_layer(const std::string& path, const std::string& what) {
+// The content bytes an entry's header declares (a sparse file's full size).
+uint64_t declared_size(archive_entry* e) {
+  la_int64_t n = archive_entry_size_is_set(e) ? archive_entry_size(e) : 0;
+  return n > 0 ? static_cast<uint64_t>(n) : 0;
+}
+
+std::string subject(const std::string& what, const std::string& entry) { return what + ": '" + entry + "'"; }
+
+// Pass 1: every name is checked before the layer changes anything, the
+// whiteouts are collected so they can act before the entries are extracted,
+// and the sizes the headers declare are added up: a layer that cannot fit the
+// budget is refused at the header that tips it over, before a byte is written
+// (and before the rest of a gzip bomb is even decompressed).
+Scan scan_layer(const std::string& path, const std::string& what, const UnpackBudget& budget) {
   Scan s;
   ArchiveReader a = open_tar_reader(path, what);
   archive_entry* e = nullptr;
   int r;
+  uint64_t declared = 0;
   while ((r = archive_read_next_header(a.get(), &e)) == ARCHIVE_OK || r == ARCHIVE_WARN) {
+    throw_if_interrupted();
     const char* raw = archive_entry_pathname(e);
     if (!raw) throw Error(kExitBadInput, what + ": entry without a name");
     std::string clean = clean_entry_path(raw, what);
+    uint64_t size = declared_size(e);
+    uint64_t cost = kTarEntryOverhead + std::min<uint64_t>(size, UINT64_MAX / 2);
+    declared = cost > UINT64_MAX - declared ? UINT64_MAX : declared + cost;  // saturating: headers are hostile
+    budget.check_fits(declared, subject(what, clean));
     if (const char* hl = archive_entry_hardlink(e)) clean_entry_path(hl, what);
     Whiteout w = classify_whiteout(clean, what);
     if (w.kind == WhiteoutKind::kOpaque) s.opaque_dirs.push_back(w.dir);
@@ -180,20 +200,25 @@ void fail_write(archive* w, const std::string& what, const std::string& entry) {
               what + ": cannot extract '" + entry + "': " + archive_error(w));
 }
 
-void copy_data(archive* r, archive* w, const std::string& what, const std::string& entry) {
+// Copies the entry's data blocks, each metered before it is written: a block
+// past the size the header declared is charged as it comes.
+void copy_data(archive* r, archive* w, const std::string& what, const std::string& entry, EntryMeter& meter) {
   const void* buf;
   size_t size;
   la_int64_t offset;
   for (;;) {
+    throw_if_interrupted();
     int rr = archive_read_data_block(r, &buf, &size, &offset);
     if (rr == ARCHIVE_EOF) return;
     if (rr < ARCHIVE_WARN) throw Error(kExitBadInput, what + ": unreadable data for '" + entry + "': " + archive_error(r));
+    if (offset < 0) throw Error(kExitBadInput, what + ": negative data offset in '" + entry + "'");
+    meter.writing_up_to(static_cast<uint64_t>(offset) + size);
     if (archive_write_data_block(w, buf, size, offset) < ARCHIVE_WARN) fail_write(w, what, entry);
   }
 }
 
 // Pass 2: extract every non-whiteout entry.
-void extract_entries(const std::string& path, int root_fd, const std::string& what) {
+void extract_entries(const std::string& path, int root_fd, const std::string& what, UnpackBudget& budget) {
   ArchiveReader r = open_tar_reader(path, what);
   ArchiveWriter w(archive_write_disk_new());
   if (!w) throw Error(kExitFailure, "out of memory extracting " + what);
@@ -204,6 +229,7 @@ void extract_entries(const std::string& path, int root_fd, const std::string& wh
   archive_entry* e = nullptr;
   int rr;
   while ((rr = archive_read_next_header(r.get(), &e)) == ARCHIVE_OK || rr == ARCHIVE_WARN) {
+    throw_if_interrupted();
     const char* raw = archive_entry_pathname(e);
     if (!raw) throw Error(kExitBadInput, what + ": entry without a name");
     std::string clean = clean_entry_path(raw, what);
@@ -225,10 +251,14 @@ void extract_entries(const std::string& path, int root_fd, const std::string& wh
     }
     clear_target(root_fd, clean, is_dir, what);
 
+    // Charged before the header is written: libarchive sizes (and for a
+    // sparse entry, extends) the file as soon as it has the header.
+    budget.charge(kTarEntryOverhead, subject(what, clean));
+    EntryMeter meter(budget, declared_size(e), subject(what, clean));
     int wr = archive_write_header(w.get(), e);
     if (wr < ARCHIVE_WARN) fail_write(w.get(), what, clean);
     if (wr == ARCHIVE_WARN) warns.add(clean, archive_error(w.get()));
-    if (archive_entry_size(e) > 0) copy_data(r.get(), w.get(), what, clean);
+    if (archive_entry_size(e) > 0) copy_data(r.get(), w.get(), what, clean, meter);
     int fr = archive_write_finish_entry(w.get());
     if (fr < ARCHIVE_WARN) fail_write(w.get(), what, clean);
     if (fr == ARCHIVE_WARN) warns.add(clean, archive_error(w.get()));
@@ -241,10 +271,15 @@ void extract_entries(const std::string& path, int root_fd, const std::string& wh
 
 }  // namespace
 
-void apply_layer(const std::string& layer_path, int root_fd, const std::string& what) {
-  Scan s = scan_layer(layer_path, what);
+void apply_layer(const std::string& layer_path, int root_fd, const std::string& what, UnpackBudget& budget) {
+  Scan s = scan_layer(layer_path, what, budget);
   apply_whiteouts(s, root_fd, what);
-  extract_entries(layer_path, root_fd, what);
+  extract_entries(layer_path, root_fd, what, budget);
+}
+
+void apply_layer(const std::string& layer_path, int root_fd, const std::string& what) {
+  UnpackBudget budget(kDefaultMaxUnpackedBytes, root_fd, "the unpack directory");
+  apply_layer(layer_path, root_fd, what, budget);
 }
 
 }  // namespace pare

@@ -17,12 +17,20 @@
 
 namespace pare {
 
+class UnpackBudget;
+
 // Applies the tar (plain or compressed) at LAYER_PATH onto the directory
 // ROOT_FD. WHAT names the layer in error messages. Device nodes and sockets are
 // skipped with a warning. Temporarily changes the process's working directory
-// to ROOT_FD (libarchive extracts relative to it) and restores it.
-// Throws Error(kExitBadInput) for a malformed or unsafe layer,
-// Error(kExitFailure) when the disk refuses a write.
+// to ROOT_FD (libarchive extracts relative to it) and restores it. Every byte
+// written is charged to BUDGET first (see unpack_budget.h); a layer whose
+// headers already declare more than fits is refused before it is applied.
+// Throws Error(kExitBadInput) for a malformed or unsafe layer or one over
+// --max-unpacked-size, Error(kExitFailure) when the disk refuses a write or
+// would be filled.
+void apply_layer(const std::string& layer_path, int root_fd, const std::string& what, UnpackBudget& budget);
+// The same with a budget of its own: the default --max-unpacked-size and
+// ROOT_FD's filesystem's free space.
 void apply_layer(const std::string& layer_path, int root_fd, const std::string& what);
 
 }  // namespace pare

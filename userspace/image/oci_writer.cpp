@@ -76,7 +76,7 @@ OciWriteResult write_oci_layout(const std::string& rootfs_dir, const std::string
 
   // The layer's name is its digest, known only once it is written.
   std::string layer_tmp = tmp / "blobs/sha256/layer.partial";
-  LayerDigests layer = write_tar_layer(rootfs_dir, layer_tmp);
+  LayerDigests layer = write_tar_layer(rootfs_dir, layer_tmp, opts.metadata);
   std::string layer_path = tmp / ("blobs/sha256/" + layer.blob_hex);
   if (rename(layer_tmp.c_str(), layer_path.c_str()) != 0)
     throw Error(kExitFailure, errno_message("cannot store the layer in " + tmp.path(), errno));

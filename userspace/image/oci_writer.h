@@ -11,6 +11,8 @@
 
 #include <nlohmann/json.hpp>
 
+#include "image/entry_metadata.h"
+
 namespace pare {
 
 struct OciWriteOptions {
@@ -19,6 +21,7 @@ struct OciWriteOptions {
   std::optional<std::vector<std::string>> cmd;             // --cmd override
   std::vector<std::string> env;                            // --env KEY=VALUE, replacing a KEY already set
   std::string tag = "latest";                              // org.opencontainers.image.ref.name in index.json
+  EntryMetadataTable metadata;  // owners, modes, xattrs the rootfs on disk lacks (a non-root build)
 };
 
 struct OciWriteResult {

@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "common/error.h"
+#include "common/interrupt.h"
 
 namespace pare {
 
@@ -48,6 +49,10 @@ std::string sha256_file_hex(const std::string& path) {
   Sha256 h;
   std::vector<char> buf(1 << 16);
   for (;;) {
+    if (interrupt_signal()) {  // a blob can be gigabytes: Ctrl-C must not wait for it
+      close(fd);
+      throw_if_interrupted();
+    }
     ssize_t n = read(fd, buf.data(), buf.size());
     if (n < 0 && errno == EINTR) continue;
     if (n < 0) {

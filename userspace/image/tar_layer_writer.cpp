@@ -15,6 +15,7 @@
 #include <vector>
 
 #include "common/error.h"
+#include "common/interrupt.h"
 #include "image/archive_util.h"
 #include "image/gzip_writer.h"
 #include "image/image_files.h"
@@ -71,9 +72,24 @@ la_ssize_t sink_write(archive*, void* ctx, const void* buf, size_t len) {
   }
 }
 
+// The disk's xattrs with the recorded ones (which the disk refused) added,
+// sorted by name so the layer does not depend on which way they came.
+std::vector<std::pair<std::string, std::string>> merged_xattrs(std::vector<std::pair<std::string, std::string>> disk,
+                                                              const EntryMetadata* meta) {
+  if (!meta) return disk;
+  for (const auto& [name, value] : meta->xattrs) {
+    auto same = [&](const auto& kv) { return kv.first == name; };
+    std::erase_if(disk, same);
+    disk.emplace_back(name, value);
+  }
+  std::sort(disk.begin(), disk.end());
+  return disk;
+}
+
 class LayerTar {
  public:
-  LayerTar(Sink& sink, std::string out_path) : sink_(sink), out_(std::move(out_path)), a_(archive_write_new()) {
+  LayerTar(Sink& sink, std::string out_path, const EntryMetadataTable& metadata)
+      : sink_(sink), out_(std::move(out_path)), metadata_(metadata), a_(archive_write_new()) {
     if (!a_) throw Error(kExitFailure, "out of memory writing " + out_);
     // pax "restricted": plain ustar headers unless an entry needs more (long
     // names, xattrs); xattrs only as SCHILY.xattr, the form container tools read.
@@ -91,15 +107,19 @@ class LayerTar {
       spdlog::warn("{}: sockets cannot be stored in a layer; skipped", full);
       return;
     }
+    auto found = metadata_.find(rel);
+    const EntryMetadata* meta = found == metadata_.end() ? nullptr : &found->second;
     ArchiveEntry e(archive_entry_new());
     archive_entry_set_pathname(e.get(), S_ISDIR(st.st_mode) ? (rel + "/").c_str() : rel.c_str());
-    archive_entry_set_mode(e.get(), st.st_mode);  // type and all 12 permission bits
-    archive_entry_set_uid(e.get(), st.st_uid);
-    archive_entry_set_gid(e.get(), st.st_gid);
+    // Type from the disk; the 12 permission bits and the owner from the
+    // recorded source metadata when the disk could not hold them.
+    archive_entry_set_mode(e.get(), meta ? (st.st_mode & S_IFMT) | (meta->mode & 07777) : st.st_mode);
+    archive_entry_set_uid(e.get(), meta ? meta->uid : st.st_uid);
+    archive_entry_set_gid(e.get(), meta ? meta->gid : st.st_gid);
     archive_entry_set_mtime(e.get(), st.st_mtim.tv_sec, 0);
     archive_entry_set_size(e.get(), 0);
     if (S_ISCHR(st.st_mode) || S_ISBLK(st.st_mode)) archive_entry_set_rdev(e.get(), st.st_rdev);
-    for (const auto& [name, value] : read_xattrs(full))
+    for (const auto& [name, value] : merged_xattrs(read_xattrs(full), meta))
       archive_entry_xattr_add_entry(e.get(), name.c_str(), value.data(), value.size());
 
     bool data = false;
@@ -154,20 +174,25 @@ class LayerTar {
 
   Sink& sink_;
   std::string out_;
+  const EntryMetadataTable& metadata_;
   ArchiveWriter a_;
   std::map<std::pair<dev_t, ino_t>, std::string> inodes_;  // first name of each multiply-linked inode
 };
 
 }  // namespace
 
-LayerDigests write_tar_layer(const std::string& rootfs_dir, const std::string& out_path) {
+LayerDigests write_tar_layer(const std::string& rootfs_dir, const std::string& out_path,
+                             const EntryMetadataTable& metadata) {
   UniqueFd fd(open(out_path.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644));
   if (!fd) throw Error(kExitFailure, errno_message("cannot create " + out_path, errno));
   GzipWriter gz(fd.get(), out_path);
   Sink sink{&gz, nullptr};
   {
-    LayerTar tar(sink, out_path);
-    for (const std::string& rel : sorted_tree(rootfs_dir)) tar.add(rootfs_dir, rel);
+    LayerTar tar(sink, out_path, metadata);
+    for (const std::string& rel : sorted_tree(rootfs_dir)) {
+      throw_if_interrupted();
+      tar.add(rootfs_dir, rel);
+    }
     tar.close();
   }
   gz.finish();

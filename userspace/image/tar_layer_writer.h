@@ -7,6 +7,8 @@
 #include <cstdint>
 #include <string>
 
+#include "image/entry_metadata.h"
+
 namespace pare {
 
 struct LayerDigests {
@@ -16,7 +18,10 @@ struct LayerDigests {
 };
 
 // Writes the layer of ROOTFS_DIR (the directory itself is not an entry) to
-// OUT_PATH, created new. Throws Error(kExitFailure) on I/O errors.
-LayerDigests write_tar_layer(const std::string& rootfs_dir, const std::string& out_path);
+// OUT_PATH, created new. An entry listed in METADATA gets its owner, mode bits
+// and extra xattrs from there instead of from the disk (a non-root build, see
+// entry_metadata.h). Throws Error(kExitFailure) on I/O errors.
+LayerDigests write_tar_layer(const std::string& rootfs_dir, const std::string& out_path,
+                             const EntryMetadataTable& metadata = {});
 
 }  // namespace pare

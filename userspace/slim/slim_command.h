@@ -3,10 +3,12 @@
 // minimal image under the same traffic -> before/after table.
 #pragma once
 
+#include <cstdint>
 #include <string>
 #include <vector>
 
 #include "closure/closure.h"
+#include "image/unpack_budget.h"
 #include "traffic/traffic_plan.h"
 
 namespace pare {
@@ -27,6 +29,7 @@ struct SlimOptions {
   std::vector<std::string> verify_probes;   // extra probes for the verify run only
   bool verify = true;
   ClosureOptions closure;
+  uint64_t max_unpacked_size = kDefaultMaxUnpackedBytes;  // --max-unpacked-size: bound on unpacking an image
 };
 
 int run_slim(const SlimOptions& opts);
