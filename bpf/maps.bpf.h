@@ -82,6 +82,21 @@ struct {
 	__type(value, struct chdir_base);
 } chdir_bases SEC(".maps");
 
+/* Which syscalls the scope made (the seccomp allowlist): one bit per number,
+ * per CPU so that setting a bit needs no atomics; userspace ORs the CPUs
+ * together at the end. No record is sent per syscall. */
+#define PARE_SYSCALL_WORDS 8 /* 512 numbers: x86_64 stops below 470 */
+struct syscall_bits {
+	__u64 w[PARE_SYSCALL_WORDS];
+};
+
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__uint(max_entries, 1);
+	__type(key, __u32);
+	__type(value, struct syscall_bits);
+} syscalls_seen SEC(".maps");
+
 struct {
 	__uint(type, BPF_MAP_TYPE_RINGBUF);
 	__uint(max_entries, 16 * 1024 * 1024);

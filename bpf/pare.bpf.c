@@ -338,12 +338,20 @@ SEC("tp_btf/sys_exit")
 int BPF_PROG(pare_sys_exit, struct pt_regs *regs, long ret)
 {
 	long id = SYS_ID(regs);
-	if (!is_interesting(id))
-		return 0;
+	/* The scope test is the one cost every syscall of the host pays (the floor). */
 	if (!is_recording(bpf_get_current_pid_tgid() >> 32))
 		return 0;
 	struct task_struct *task = bpf_get_current_task_btf();
-	if (task->thread_info.status & TS_COMPAT) {
+	int compat = task->thread_info.status & TS_COMPAT;
+	if (!compat && id >= 0 && id < PARE_SYSCALL_WORDS * 64) {
+		__u32 zero = 0;
+		struct syscall_bits *bits = bpf_map_lookup_elem(&syscalls_seen, &zero);
+		if (bits)
+			bits->w[(id >> 6) & (PARE_SYSCALL_WORDS - 1)] |= 1ull << (id & 63);
+	}
+	if (!is_interesting(id))
+		return 0;
+	if (compat) {
 		/* ia32 numbers mean other syscalls: say so instead of misreading them. */
 		on_blind(PARE_BLIND_IA32, id);
 		return 0;

@@ -18,6 +18,7 @@ Command add_record_command(CLI::App& app);
 Command add_manifest_command(CLI::App& app);
 Command add_merge_command(CLI::App& app);
 Command add_diff_command(CLI::App& app);
+Command add_seccomp_command(CLI::App& app);
 Command add_build_command(CLI::App& app);
 Command add_slim_command(CLI::App& app);
 

@@ -2,6 +2,7 @@
 
 #include "cli/commands.h"
 #include "manifest/manifest_commands.h"
+#include "seccomp/profile.h"
 
 namespace pare {
 
@@ -28,6 +29,19 @@ Command add_merge_command(CLI::App& app) {
   cmd->add_option("inputs", *inputs, "Manifests to merge")->required();
   cmd->add_option("-o,--output", *output, "Write the merged manifest here (default: stdout)");
   return {cmd, [=] { return run_merge(*inputs, *output); }};
+}
+
+Command add_seccomp_command(CLI::App& app) {
+  auto manifest = std::make_shared<std::string>(), output = std::make_shared<std::string>();
+  auto no_base = std::make_shared<bool>(false);
+  auto* cmd = app.add_subcommand(
+      "seccomp",
+      "Write an OCI/Docker seccomp profile from a manifest's syscalls: everything else fails with EPERM.\n"
+      "Example: pare seccomp app.json -o app-seccomp.json");
+  cmd->add_option("manifest", *manifest, "Manifest recorded by pare record or slim")->required();
+  cmd->add_option("-o,--output", *output, "Write the profile here (default: stdout)");
+  cmd->add_flag("--no-base", *no_base, "Leave out the syscalls the runtime needs before exec'ing the app");
+  return {cmd, [=] { return run_seccomp(*manifest, *output, !*no_base); }};
 }
 
 Command add_diff_command(CLI::App& app) {

@@ -44,6 +44,10 @@ BundleInfo read_bundle(const std::string& dir) {
   if (auto args = proc->find("args"); args != proc->end() && args->is_array())
     for (auto& a : *args)
       if (a.is_string()) b.args.push_back(a);
+  if (auto env = proc->find("env"); env != proc->end() && env->is_array())
+    for (auto& e : *env)
+      if (e.is_string()) b.env.push_back(e);
+  b.config = std::move(c);
   return b;
 }
 
@@ -69,11 +73,11 @@ json bundle_config(const ContainerSpec& spec) {
   if (spec.host_network) caps.erase(std::find(caps.begin(), caps.end(), "CAP_NET_RAW"));
   json namespaces = json::array({{{"type", "pid"}}, {{"type", "ipc"}}, {{"type", "uts"}}, {{"type", "mount"}}});
   if (!spec.host_network) namespaces.push_back({{"type", "network"}});
-  return {
+  json config = {
       {"ociVersion", "1.0.2-dev"},
       {"process",
        {{"terminal", false},
-        {"user", {{"uid", spec.uid}, {"gid", spec.gid}}},
+        {"user", {{"uid", spec.uid}, {"gid", spec.gid}, {"additionalGids", spec.additional_gids}}},
         {"args", spec.args},
         {"env", spec.env},
         {"cwd", spec.cwd.empty() ? "/" : spec.cwd},
@@ -103,6 +107,8 @@ json bundle_config(const ContainerSpec& spec) {
                          "/proc/timer_list", "/proc/timer_stats", "/proc/sched_debug", "/sys/firmware", "/proc/scsi"}},
         {"readonlyPaths", {"/proc/bus", "/proc/fs", "/proc/irq", "/proc/sys", "/proc/sysrq-trigger"}}}},
   };
+  if (!spec.seccomp.is_null()) config["linux"]["seccomp"] = spec.seccomp;
+  return config;
 }
 
 void write_bundle(const std::string& dir, const ContainerSpec& spec) {

@@ -14,6 +14,8 @@ struct BundleInfo {
   std::string dir;     // absolute bundle directory
   std::string rootfs;  // absolute root.path
   std::vector<std::string> args;
+  std::vector<std::string> env;  // process.env: the target's locale comes from it
+  nlohmann::json config;         // the whole config.json, for a modified copy (--user)
 };
 
 // Throws Error(kExitBadInput) for a missing or malformed config.json, and for
@@ -26,7 +28,9 @@ struct ContainerSpec {
   std::vector<std::string> env;       // KEY=VALUE
   std::string cwd = "/";
   uint32_t uid = 0, gid = 0;
+  std::vector<uint32_t> additional_gids;  // supplementary groups
   bool host_network = true;           // share the host's network namespace (traffic reaches the app)
+  nlohmann::json seccomp;             // linux.seccomp (pare seccomp's profile); null: none
 };
 
 // config.json for SPEC: runc's defaults (namespaces, /proc, /dev, /sys,

@@ -1,5 +1,7 @@
 #include "manifest/diff.h"
 
+#include <map>
+
 #include "common/name_encoding.h"
 
 namespace pare {
@@ -25,7 +27,7 @@ std::string kinds_text(const std::set<std::string>& kinds, const std::set<std::s
 
 bool ManifestDiff::empty() const {
   return added_paths.empty() && removed_paths.empty() && added_missing.empty() && removed_missing.empty() &&
-         added_processes.empty() && removed_processes.empty();
+         added_processes.empty() && removed_processes.empty() && added_syscalls.empty() && removed_syscalls.empty();
 }
 
 ManifestDiff diff_manifests(const Manifest& a, const Manifest& b) {
@@ -33,6 +35,12 @@ ManifestDiff diff_manifests(const Manifest& a, const Manifest& b) {
   compare_keys(a.paths, b.paths, d.added_paths, d.removed_paths);
   compare_keys(a.missing, b.missing, d.added_missing, d.removed_missing);
   compare_keys(a.processes, b.processes, d.added_processes, d.removed_processes);
+  if (a.syscalls && b.syscalls) {
+    std::map<std::string, int> sa, sb;
+    for (auto& s : *a.syscalls) sa[s];
+    for (auto& s : *b.syscalls) sb[s];
+    compare_keys(sa, sb, d.added_syscalls, d.removed_syscalls);
+  }
   return d;
 }
 
@@ -47,6 +55,7 @@ nlohmann::json diff_to_json(const ManifestDiff& d) {
       {"paths", {{"added", names(d.added_paths)}, {"removed", names(d.removed_paths)}}},
       {"missing", {{"added", names(d.added_missing)}, {"removed", names(d.removed_missing)}}},
       {"processes", {{"added", names(d.added_processes)}, {"removed", names(d.removed_processes)}}},
+      {"syscalls", {{"added", names(d.added_syscalls)}, {"removed", names(d.removed_syscalls)}}},
       {"identical", d.empty()},
   };
 }
@@ -69,6 +78,7 @@ std::string diff_to_text(const ManifestDiff& d, const Manifest& a, const Manifes
           [&](const std::string& p) { return kinds_text(a.missing.at(p).errors, {}); });
   auto none = [](const std::string&) { return std::string(); };
   section("processes", d.added_processes, d.removed_processes, none, none);
+  section("syscalls", d.added_syscalls, d.removed_syscalls, none, none);
   if (out.empty()) out = "no differences\n";
   return out;
 }

@@ -15,6 +15,7 @@ struct ManifestDiff {
   std::vector<std::string> added_paths, removed_paths;
   std::vector<std::string> added_missing, removed_missing;
   std::vector<std::string> added_processes, removed_processes;
+  std::vector<std::string> added_syscalls, removed_syscalls;
   bool empty() const;
 };
 

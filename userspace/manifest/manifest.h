@@ -53,7 +53,7 @@ struct Target {
   std::optional<int> pid;
   std::string root = "/";
   std::optional<int> exit_status;
-  std::optional<std::string> lang;  // LC_ALL or LANG the target ran with (picks the locale rule pack)
+  std::optional<std::string> lang;  // the target's own LC_ALL, else LC_CTYPE, else LANG (picks the locale rule pack)
 };
 
 struct Manifest {
@@ -71,6 +71,9 @@ struct Manifest {
   std::map<std::string, MissingEntry> missing;
   std::map<std::string, ProcessEntry> processes;
   std::map<std::string, UnbackedEntry> unbacked;
+  // Syscall names the scope made (native architecture); absent in manifests
+  // recorded before pare collected them (then no seccomp profile can be made).
+  std::optional<std::set<std::string>> syscalls;
 };
 
 nlohmann::json manifest_to_json(const Manifest& m);

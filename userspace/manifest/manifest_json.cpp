@@ -156,6 +156,7 @@ json manifest_to_json(const Manifest& m) {
     unbacked[encode_name(p)] = o;
   }
   j["unbacked"] = unbacked;
+  if (m.syscalls) j["syscalls"] = strings(*m.syscalls);
   return j;
 }
 
@@ -243,6 +244,7 @@ Manifest manifest_from_json(const json& j, const std::string& source) {
       m.unbacked[k] = std::move(e);
     }
   }
+  if (auto it = j.find("syscalls"); it != j.end()) m.syscalls = r.str_set(*it, "syscalls");
   return m;
 }
 

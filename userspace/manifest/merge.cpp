@@ -60,6 +60,10 @@ Manifest merge_manifests(const std::vector<Manifest>& inputs) {
     out.complete = out.complete && in.complete;
     out.incomplete_reasons = sorted_union(out.incomplete_reasons, in.incomplete_reasons);
     out.blind_spots = sorted_union(out.blind_spots, in.blind_spots);
+    if (in.syscalls) {
+      if (!out.syscalls) out.syscalls.emplace();
+      out.syscalls->insert(in.syscalls->begin(), in.syscalls->end());
+    }
     for (auto& [k, v] : in.drops) out.drops[k] = std::max(out.drops[k], v);
     out.truncated = std::max(out.truncated, in.truncated);
 

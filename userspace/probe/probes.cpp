@@ -144,6 +144,21 @@ int Probes::poll(int timeout_ms) {
 
 void Probes::drain() { ring_buffer__consume(ring_); }
 
+std::set<uint32_t> Probes::syscalls() const {
+  // One bitmap per CPU (bpf/maps.bpf.h syscalls_seen): OR them together.
+  constexpr int kWords = 8;
+  int ncpu = libbpf_num_possible_cpus();
+  std::vector<uint64_t> values(static_cast<size_t>(ncpu > 0 ? ncpu : 1) * kWords);
+  uint32_t zero = 0;
+  std::set<uint32_t> out;
+  if (bpf_map_lookup_elem(bpf_map__fd(skel_->maps.syscalls_seen), &zero, values.data()) != 0) return out;
+  for (size_t cpu = 0; cpu < values.size() / kWords; ++cpu)
+    for (uint32_t w = 0; w < kWords; ++w)
+      for (uint32_t b = 0; b < 64; ++b)
+        if (values[cpu * kWords + w] >> b & 1) out.insert(w * 64 + b);
+  return out;
+}
+
 std::map<std::string, uint64_t> Probes::drops() const {
   std::map<std::string, uint64_t> out;
   int ncpu = libbpf_num_possible_cpus();

@@ -7,6 +7,7 @@
 #include <cstdint>
 #include <functional>
 #include <map>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -38,6 +39,8 @@ class Probes {
   int poll(int timeout_ms);
   // Deliver everything still in the ring buffer.
   void drain();
+  // Syscall numbers (native architecture) the scope made so far.
+  std::set<uint32_t> syscalls() const;
   // Drop counters summed over CPUs, by event type name.
   std::map<std::string, uint64_t> drops() const;
 

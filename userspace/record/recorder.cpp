@@ -23,6 +23,8 @@
 #include "manifest/trace_to_manifest.h"
 #include "probe/probes.h"
 #include "record/created_paths.h"
+#include "seccomp/syscall_names.h"
+#include "record/target_env.h"
 #include "record/targets.h"
 #include "resolve/root_fs.h"
 
@@ -58,8 +60,9 @@ double seconds_since(Clock::time_point t) { return std::chrono::duration<double>
 std::unique_ptr<RecordTarget> make_target(const RecordOptions& o) {
   int n = !o.command.empty() + o.pid.has_value() + !o.bundle.empty();
   if (n != 1) throw Error(kExitUsage, "record needs exactly one target: -- CMD [ARGS...], --pid PID or --bundle DIR");
+  if (!o.user.empty() && o.bundle.empty()) throw Error(kExitUsage, "--user needs --bundle DIR");
   if (o.pid) return pid_target(*o.pid);
-  if (!o.bundle.empty()) return bundle_target(o.bundle, o.runtime, o.app_log);
+  if (!o.bundle.empty()) return bundle_target(o.bundle, o.runtime, o.app_log, o.user);
   return command_target(o.command);
 }
 
@@ -149,11 +152,7 @@ RecordOutcome record_session(const RecordOptions& opts) {
   m.target.root = target->root();
   if (opts.pid) m.target.pid = *opts.pid;
   if (!opts.command.empty()) m.target.command = opts.command;
-  for (const char* var : {"LC_ALL", "LANG"})
-    if (const char* v = std::getenv(var); v && *v && !opts.command.empty()) {
-      m.target.lang = v;
-      break;
-    }
+  m.target.lang = locale_from_env(target->environment());  // the target's, not pare's
   m.started_at = utc_now();
   throw_if_interrupted();  // Ctrl-C before the target started: nothing to keep
   struct timespec since = coarse_now();  // inodes born after this were made by the run
@@ -206,6 +205,9 @@ RecordOutcome record_session(const RecordOptions& opts) {
 
   TraceTotals totals;
   totals.drops = probes.drops();
+  m.syscalls.emplace();
+  for (uint32_t nr : probes.syscalls())
+    m.syscalls->insert(syscall_name(static_cast<int>(nr)).value_or("syscall_" + std::to_string(nr)));
   fill_manifest_from_trace(m, agg.observations(), totals, root);
   std::unique_ptr<RootFs> pristine;
   if (!opts.pristine_root.empty()) pristine = std::make_unique<RootFs>(opts.pristine_root);
