@@ -261,6 +261,11 @@ TEST_CASE("build hardening: the size scan skips what vanishes, never follows lin
   CHECK(scan.files.count("/d/d/shallow"));
   CHECK_FALSE(scan.files.count("/gone/b"));
   CHECK(scan.size.bytes == 4 + 2);  // nothing of outside/big, through either link
+
+  // The root itself may be a symlink the user named (--from ./current): followed, like the copy does.
+  test::TempDir named;
+  named.symlink("current", src.path());
+  CHECK(pare::scan_tree(named / "current").files.count("/keep/a"));
 }
 
 TEST_CASE("build hardening: a live source churning while pare build runs is never fatal", "[build][hardening]") {

@@ -7,7 +7,10 @@
 // zeros, followed by the same small gzip member of 1 MiB of zeros repeated
 // (gzip allows concatenated members), so a 2 GiB entry is a 2 MB file made
 // in milliseconds.
+#include <fcntl.h>
+#include <signal.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
 #include <unistd.h>
 #include <zlib.h>
 
@@ -16,6 +19,7 @@
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
+#include <thread>
 
 #include "common/error.h"
 #include "image/image_source.h"
@@ -256,4 +260,39 @@ TEST_CASE("unpack limits: the scratch filesystem's free space bounds unpacking",
   CHECK(lines(r.err) == 1);
   CHECK_THAT(r.err, Catch::Contains("image expands beyond the") && Catch::Contains("free on the filesystem of"));
   CHECK(r.out.empty());  // ls -A of the tmpfs: no OUT, no scratch dir
+}
+
+TEST_CASE("unpack limits: Ctrl-C while a layer is written removes everything", "[unpack][limits][interrupt]") {
+  test::TempDir t;
+  std::string blob = write_bomb(t / "big.tar.gz", tar_file("etc/hostname", "box\n") + ustar_header("zeros", 1024 * kMiB), 1024 * kMiB);
+  std::string layout = layout_with_layer(t / "image", blob);
+  std::string m = manifest_of(t, {"/etc/hostname"});
+  std::string parent = t.mkdir("out-parent");
+  std::string err = t / "err";
+  pid_t pid = fork();
+  REQUIRE(pid >= 0);
+  if (pid == 0) {
+    int fd = open(err.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
+    dup2(fd, 2);
+    execl(PARE_BIN, PARE_BIN, "build", "--manifest", m.c_str(), "--from", layout.c_str(), "-o", (parent + "/out").c_str(),
+          static_cast<char*>(nullptr));
+    _exit(126);
+  }
+  // Interrupt once the big entry is being written into the scratch directory.
+  bool writing = false;
+  for (int i = 0; i < 4000 && !writing; ++i) {
+    for (auto& e : fs::directory_iterator(parent))
+      writing |= fs::exists(e.path() / "source/zeros");
+    if (!writing) std::this_thread::sleep_for(std::chrono::milliseconds(5));
+  }
+  CHECK(writing);
+  kill(pid, SIGINT);
+  int status = 0;
+  waitpid(pid, &status, 0);
+  INFO(read_bytes(err));
+  CHECK(WIFEXITED(status));
+  CHECK(WEXITSTATUS(status) == 130);
+  CHECK(lines(read_bytes(err)) == 1);
+  CHECK_FALSE(fs::exists(parent + "/out"));
+  check_no_leftovers(parent);
 }

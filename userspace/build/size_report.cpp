@@ -38,7 +38,9 @@ class TreeScanner {
   TreeScanner(std::string root, const ScanHook& hook) : root_(std::move(root)), hook_(hook) {}
 
   TreeScan run() {
-    int fd = open(root_.c_str(), O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+    // The root itself may be a symlink the user named (like RootFs, it is
+    // followed); nothing below it ever is.
+    int fd = open(root_.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
     struct stat st;
     if (fd < 0 || fstat(fd, &st) != 0) {
       if (fd >= 0) close(fd);

@@ -11,8 +11,8 @@
 // "before_not_measured": why (ratio and removed_by_dir null too).
 //
 // A scan walks with openat/fdopendir/fstatat relative to directory fds, with
-// an explicit stack (no recursion), never follows a symlink, stays on the
-// root's filesystem (/proc, /sys and other mounts are not the image), and
+// an explicit stack (no recursion), never follows a symlink below the root,
+// stays on the root's filesystem (/proc, /sys and other mounts are not the image), and
 // skips and counts entries that vanish while it runs (a live source).
 #pragma once
 
