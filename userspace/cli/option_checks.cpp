@@ -4,6 +4,8 @@
 #include <cmath>
 #include <cstdlib>
 
+#include "container/user_lookup.h"
+
 namespace pare {
 
 namespace {
@@ -43,6 +45,10 @@ CLI::Validator whole_number(long long lo, long long hi) {
         return "";
       },
       "N");
+}
+
+CLI::Validator user_option() {
+  return CLI::Validator([](std::string& text) { return user_syntax_error(text); }, "USER[:GROUP]");
 }
 
 }  // namespace pare

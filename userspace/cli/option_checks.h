@@ -13,4 +13,7 @@ CLI::Validator seconds(bool allow_zero);
 // A whole number from LO to HI.
 CLI::Validator whole_number(long long lo, long long hi);
 
+// --user USER[:GROUP]: its form only; names are resolved in the image later.
+CLI::Validator user_option();
+
 }  // namespace pare

@@ -65,6 +65,12 @@ Command add_record_command(CLI::App& app) {
   auto* bundle_opt = cmd->add_option("--bundle", opts->bundle, "Run the OCI bundle DIR with runc and record the container");
   cmd->add_option("--runtime", opts->runtime, "OCI runtime for --bundle (default: runc from PATH)");
   cmd->add_option("--app-log", opts->app_log, "Write the container's stdout/stderr to FILE (default: stderr)");
+  cmd->add_option("--user", opts->user,
+                  "Run the bundle's process as USER[:GROUP] (names from the bundle rootfs's /etc/passwd and\n"
+                  "/etc/group, or numbers); the bundle itself is never modified")
+      ->type_name("USER[:GROUP]")
+      ->check(user_option())
+      ->needs(bundle_opt);
   pid_opt->excludes(cmd_opt);
   bundle_opt->excludes(cmd_opt);
   bundle_opt->excludes(pid_opt);

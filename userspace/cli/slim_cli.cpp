@@ -1,6 +1,7 @@
 #include <memory>
 
 #include "cli/commands.h"
+#include "cli/option_checks.h"
 #include "slim/slim_command.h"
 
 namespace pare {
@@ -27,6 +28,11 @@ Command add_slim_command(CLI::App& app) {
   cmd->add_option("--save-manifest", o->save_manifest, "Also write the recorded manifest to FILE");
   cmd->add_option("--env", o->env, "KEY=VALUE for the app and the output image (repeatable)")->type_name("KEY=VALUE");
   cmd->add_option("--tag", o->tag, "Tag of the output image (default: latest)");
+  cmd->add_option("--user", o->user,
+                  "Run the app as USER[:GROUP] instead of the image's User (names from the image's own\n"
+                  "/etc/passwd and /etc/group, or numbers)")
+      ->type_name("USER[:GROUP]")
+      ->check(user_option());
   cmd->add_option("--max-unpacked-size", o->max_unpacked_size,
                   "Refuse an image that unpacks to more than SIZE, e.g. 512M, 20G (default: 16G);\n"
                   "the free space of OUT's filesystem bounds it too")

@@ -20,6 +20,7 @@ struct RecordOptions {
   std::optional<pid_t> pid;          // `--pid PID`
   std::string bundle;                // `--bundle DIR`
   std::string runtime;               // `--runtime PATH` (runc)
+  std::string user;                  // `--user USER[:GROUP]` for --bundle: replaces process.user
   std::string app_log;               // container stdout/stderr; pare's stderr when empty
   std::string output;                // manifest path; stdout when empty
   std::string events_path;           // JSONL of every decoded record; none when empty

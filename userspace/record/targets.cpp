@@ -6,15 +6,20 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <cstdlib>
+
 #include <spdlog/spdlog.h>
 
 #include "common/error.h"
 #include "common/wait_status.h"
+#include "common/scratch_dir.h"
 #include "container/bundle.h"
+#include "container/bundle_user.h"
 #include "container/runc.h"
 #include "probe/probes.h"
 #include "record/held_child.h"
 #include "record/proc_tree.h"
+#include "record/target_env.h"
 
 namespace pare {
 
@@ -35,6 +40,7 @@ class CommandTarget : public RecordTarget {
     name_ = argv[0];
   }
   std::string root() const override { return "/"; }
+  std::vector<std::string> environment() const override { return own_environ(); }  // execv passes it on
   void start(Probes& probes) override {
     probes.trace_tgid(static_cast<uint32_t>(child_->pid()));
     child_->release();
@@ -68,8 +74,10 @@ class PidTarget : public RecordTarget {
  public:
   explicit PidTarget(pid_t pid) : pid_(pid) {
     if (!process_exists(pid)) throw Error(kExitTarget, "no process with pid " + std::to_string(pid));
+    env_ = process_environ(pid);  // now: the process may end during the recording
   }
   std::string root() const override { return "/proc/" + std::to_string(pid_) + "/root"; }
+  std::vector<std::string> environment() const override { return env_; }
   void start(Probes& probes) override {
     // A process in another mount namespace is a container: its whole mount
     // namespace is the scope (later `exec`s into it included). One in ours is
@@ -93,18 +101,29 @@ class PidTarget : public RecordTarget {
 
  private:
   pid_t pid_;
+  std::vector<std::string> env_;
 };
 
 class BundleTarget : public RecordTarget {
  public:
-  BundleTarget(const std::string& dir, const std::string& runtime, const std::string& app_log)
-      : bundle_(read_bundle(dir)), runc_(runtime), app_log_(app_log) {
+  BundleTarget(const std::string& dir, const std::string& runtime, const std::string& app_log,
+               const std::string& user)
+      : bundle_(read_bundle(dir)), runc_(runtime), app_log_(app_log), run_dir_(bundle_.dir) {
     id_ = "pare-" + std::to_string(getpid()) + "-" + std::to_string(counter_++);
+    if (!user.empty()) {
+      // Resolved in the bundle's own rootfs; the user's bundle is never modified.
+      ProcessUser u = resolve_user(bundle_.rootfs, user, kExitUsage, "--user");
+      const char* tmp = std::getenv("TMPDIR");
+      scratch_ = std::make_unique<ScratchDir>(std::string(tmp && *tmp ? tmp : "/tmp") + "/pare-bundle");
+      run_dir_ = scratch_->path();
+      write_bundle_as_user(bundle_, u, run_dir_);
+    }
   }
   ~BundleTarget() override {
     if (created_) runc_.remove(id_);
   }
   std::string root() const override { return bundle_.rootfs; }
+  std::vector<std::string> environment() const override { return bundle_.env; }
   std::map<std::string, std::string> traffic_env() const override {
     return {{"PARE_CONTAINER_ID", id_}, {"PARE_RUNTIME", runc_.path()}};
   }
@@ -115,7 +134,7 @@ class BundleTarget : public RecordTarget {
                                : open(app_log_.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
     if (out < 0) throw Error(kExitFailure, errno_message("cannot open " + app_log_, errno));
     try {
-      init_ = runc_.create(id_, bundle_.dir, out);
+      init_ = runc_.create(id_, run_dir_, out);
     } catch (...) {
       close(out);
       throw;
@@ -153,6 +172,8 @@ class BundleTarget : public RecordTarget {
   BundleInfo bundle_;
   Runc runc_;
   std::string app_log_, id_;
+  std::string run_dir_;                  // the bundle runc is given: the user's, or the --user copy
+  std::unique_ptr<ScratchDir> scratch_;  // outlives the container: removed after runc delete
   pid_t init_ = -1;
   bool created_ = false;
 };
@@ -163,8 +184,9 @@ std::unique_ptr<RecordTarget> command_target(const std::vector<std::string>& arg
   return std::make_unique<CommandTarget>(argv);
 }
 std::unique_ptr<RecordTarget> pid_target(pid_t pid) { return std::make_unique<PidTarget>(pid); }
-std::unique_ptr<RecordTarget> bundle_target(const std::string& dir, const std::string& runtime, const std::string& app_log) {
-  return std::make_unique<BundleTarget>(dir, runtime, app_log);
+std::unique_ptr<RecordTarget> bundle_target(const std::string& dir, const std::string& runtime, const std::string& app_log,
+                                            const std::string& user) {
+  return std::make_unique<BundleTarget>(dir, runtime, app_log, user);
 }
 
 }  // namespace pare

@@ -26,6 +26,8 @@ class RecordTarget {
   virtual void finish() {}                     // last clean-up (delete the container)
   // Variables for traffic commands (PARE_CONTAINER_ID for `runc exec`).
   virtual std::map<std::string, std::string> traffic_env() const { return {}; }
+  // KEY=VALUE environment the target runs with (its locale is the manifest's target.lang).
+  virtual std::vector<std::string> environment() const = 0;
   std::optional<int> exit_status;
 };
 
@@ -36,7 +38,9 @@ std::unique_ptr<RecordTarget> pid_target(pid_t pid);
 // `--bundle DIR`: runc create, scope = the container's init (from its first
 // exec on) and every process that execs in its mount namespace, runc start.
 // The container's stdout/stderr go to APP_LOG (a file path) or pare's stderr.
+// USER (USER[:GROUP], may be empty) replaces process.user in a scratch copy of
+// the bundle; an unknown name throws Error(kExitUsage) before anything runs.
 std::unique_ptr<RecordTarget> bundle_target(const std::string& bundle_dir, const std::string& runtime,
-                                            const std::string& app_log);
+                                            const std::string& app_log, const std::string& user = "");
 
 }  // namespace pare

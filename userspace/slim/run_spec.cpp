@@ -1,12 +1,7 @@
 #include "slim/run_spec.h"
 
-#include <unistd.h>
-
-#include <fstream>
-#include <sstream>
-
 #include "common/error.h"
-#include "resolve/root_fs.h"
+#include "container/user_lookup.h"
 
 namespace pare {
 
@@ -20,43 +15,10 @@ std::vector<std::string> strings(const nlohmann::json& j) {
   return out;
 }
 
-// NAME or UID in the rootfs's /etc/passwd (or /etc/group) -> id.
-bool lookup_id(const std::string& rootfs, const char* file, const std::string& name, uint32_t& id, uint32_t* gid) {
-  if (!name.empty() && name.find_first_not_of("0123456789") == std::string::npos) {
-    id = static_cast<uint32_t>(std::stoul(name));
-    return true;
-  }
-  // Through RootFs: /etc/passwd in an untrusted image may be a symlink to a
-  // host file, a FIFO or /dev/zero.
-  RootFs fs(rootfs);
-  int fd = fs.open_read(file);
-  std::string text;
-  if (fd >= 0) {
-    char buf[8192];
-    ssize_t n;
-    while (text.size() < (4u << 20) && (n = read(fd, buf, sizeof buf)) > 0) text.append(buf, static_cast<size_t>(n));
-    close(fd);
-  }
-  std::istringstream in(text);
-  std::string line;
-  while (std::getline(in, line)) {
-    std::vector<std::string> f;
-    std::stringstream ss(line);
-    std::string part;
-    while (std::getline(ss, part, ':')) f.push_back(part);
-    if (f.size() >= 3 && f[0] == name) {
-      id = static_cast<uint32_t>(std::stoul(f[2]));
-      if (gid && f.size() >= 4) *gid = static_cast<uint32_t>(std::stoul(f[3]));
-      return true;
-    }
-  }
-  return false;
-}
-
 }  // namespace
 
 ContainerSpec run_spec(const nlohmann::json& image_config, const std::vector<std::string>& command,
-                       const std::string& rootfs) {
+                       const std::string& rootfs, const std::string& user) {
   ContainerSpec spec;
   nlohmann::json cfg = image_config.is_object() ? image_config.value("config", nlohmann::json::object()) : nlohmann::json::object();
   if (!command.empty()) {
@@ -74,19 +36,36 @@ ContainerSpec run_spec(const nlohmann::json& image_config, const std::vector<std
   if (!has_path) spec.env.push_back("PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin");
   spec.cwd = cfg.value("WorkingDir", std::string("/"));
   if (spec.cwd.empty()) spec.cwd = "/";
-  std::string user = cfg.value("User", std::string());
-  if (!user.empty()) {
-    std::string u = user, g;
-    if (auto colon = user.find(':'); colon != std::string::npos) {
-      u = user.substr(0, colon);
-      g = user.substr(colon + 1);
-    }
-    if (!lookup_id(rootfs, "/etc/passwd", u, spec.uid, g.empty() ? &spec.gid : nullptr))
-      throw Error(kExitBadInput, "image User " + user + " is not in the rootfs's /etc/passwd");
-    if (!g.empty() && !lookup_id(rootfs, "/etc/group", g, spec.gid, nullptr))
-      throw Error(kExitBadInput, "image group " + g + " is not in the rootfs's /etc/group");
+  // --user wins over the image's User; either is resolved in the image's own files.
+  std::string image_user = cfg.value("User", std::string());
+  if (!user.empty() || !image_user.empty()) {
+    ProcessUser u = !user.empty() ? resolve_user(rootfs, user, kExitUsage, "--user")
+                                  : resolve_user(rootfs, image_user, kExitBadInput, "image User");
+    spec.uid = u.uid;
+    spec.gid = u.gid;
+    spec.additional_gids = u.additional_gids;
   }
   return spec;
+}
+
+std::vector<std::string> exposed_tcp_ports(const nlohmann::json& image_config) {
+  std::vector<std::string> out;
+  if (!image_config.is_object()) return out;
+  auto cfg = image_config.find("config");
+  if (cfg == image_config.end() || !cfg->is_object()) return out;
+  auto ports = cfg->find("ExposedPorts");
+  if (ports == cfg->end() || !ports->is_object()) return out;
+  for (auto& [key, unused] : ports->items()) {
+    // "8080/tcp", or "8080" (tcp by default); udp and sctp cannot be waited for with connect().
+    auto slash = key.find('/');
+    std::string port = key.substr(0, slash), proto = slash == std::string::npos ? "tcp" : key.substr(slash + 1);
+    if (proto != "tcp" || port.empty() || port.size() > 5 || port.find_first_not_of("0123456789") != std::string::npos)
+      continue;
+    int n = std::stoi(port);
+    // The app shares the host's network namespace: its ports are the host's.
+    if (n >= 1 && n <= 65535) out.push_back("127.0.0.1:" + std::to_string(n));
+  }
+  return out;
 }
 
 }  // namespace pare

@@ -10,6 +10,8 @@
 #include "build/build_command.h"
 #include "build/rootfs_copy.h"
 #include "build/size_report.h"
+#include "build/usage_report.h"
+#include "resolve/root_fs.h"
 #include "common/output_file.h"
 #include "common/error.h"
 #include "common/interrupt.h"
@@ -43,6 +45,7 @@ RecordOutcome run_in_container(ContainerSpec spec, const std::string& rootfs, co
   r.traffic = plan;
   r.closure = closure;
   r.closure_opts = o.closure;
+  r.pristine_root = rootfs;  // the overlay's lower layer: what existed before the app ran
   RecordOutcome out = record_session(r);
   if (!out.traffic_error.empty()) {
     // Show what the app said: the reason is usually there.
@@ -93,7 +96,14 @@ int run_slim(const SlimOptions& opts) {
     spdlog::info("unpacking {}", o.from);
     config = unpack_image(o.from, src_root, o.max_unpacked_size).config;
   }
-  ContainerSpec spec = run_spec(config, o.command, src_root);
+  ContainerSpec spec = run_spec(config, o.command, src_root, o.user);
+  // The image says where the app listens: traffic waits for it unless told otherwise.
+  o.traffic.implied_ready_tcp = exposed_tcp_ports(config);
+  // Image VOLUMEs hold the app's state: kept whole (rule state-dirs).
+  if (auto c = config.find("config"); c != config.end() && c->is_object())
+    if (auto v = c->find("Volumes"); v != c->end() && v->is_object())
+      for (auto& [dir, unused] : v->items())
+        if (!dir.empty() && dir[0] == '/') o.closure.volumes.push_back({dir, "image VOLUME"});
   for (auto& kv : o.env) {
     auto key = kv.substr(0, kv.find('=') + 1);
     std::erase_if(spec.env, [&](const std::string& e) { return e.rfind(key, 0) == 0; });
@@ -124,6 +134,7 @@ int run_slim(const SlimOptions& opts) {
   CopyResult copied = copy_manifest_paths(rec.manifest, src_root, minimal);
   SizeReport report = compare_trees(src_root, minimal);
   add_copy_result(report, copied);
+  UsageReport usage = usage_report(rec.manifest, RootFs(src_root), minimal);
 
   // 4. verify: the same traffic (plus the verify-only extras) against the minimal image.
   std::string verify = "skipped";
@@ -162,6 +173,7 @@ int run_slim(const SlimOptions& opts) {
     j["verify"] = verify;
     j["complete"] = rec.manifest.complete;
     j["kept_paths"] = rec.manifest.paths.size();
+    add_usage_to_json(j, usage);
     report_out = std::make_unique<OutputFile>(*report_plan);
     report_out->write(j.dump(2) + "\n");
   }
@@ -180,6 +192,7 @@ int run_slim(const SlimOptions& opts) {
   std::printf("%-14s %s\n", "complete", rec.manifest.complete ? "yes" : "NO (see the manifest)");
   std::printf("%-14s %s\n", "verify", verify.c_str());
   std::fflush(stdout);
+  std::fputs(usage_to_text(usage).c_str(), stderr);
   return kExitOk;
 }
 

@@ -20,6 +20,7 @@ struct SlimOptions {
   bool force = false;
   std::vector<std::string> command;   // `-- CMD ARGS`: needed for a rootfs dir
   std::vector<std::string> env;       // --env KEY=VALUE for the app (and the output image)
+  std::string user;                   // --user USER[:GROUP]: replaces the image's User
   std::string runtime;                // runc
   std::string report_path;            // JSON report
   std::string save_manifest;          // also write the recorded manifest here

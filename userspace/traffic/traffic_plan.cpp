@@ -4,6 +4,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <chrono>
 #include <cstdlib>
 #include <thread>
@@ -61,18 +62,37 @@ int run_shell(const std::string& cmd, const std::map<std::string, std::string>& 
 
 void validate_traffic_plan(const TrafficPlan& plan) {
   for (auto& hp : plan.ready_tcp) host_port(hp);
+  for (auto& hp : plan.implied_ready_tcp) host_port(hp);
   for (auto& u : plan.ready_http) parse_http_url(u);
   for (auto& u : plan.http_probes) parse_http_url(u);
 }
 
+std::vector<std::string> ready_tcp_targets(const TrafficPlan& plan) {
+  if (plan.has_readiness() || plan.wait_exit) return plan.ready_tcp;
+  std::vector<std::string> out;
+  auto add = [&out](const std::string& hp) {
+    if (std::find(out.begin(), out.end(), hp) == out.end()) out.push_back(hp);
+  };
+  for (auto& hp : plan.implied_ready_tcp) add(hp);
+  for (auto& url : plan.http_probes) {
+    Url u = parse_http_url(url);
+    add((u.host.find(':') != std::string::npos ? "[" + u.host + "]" : u.host) + ":" + std::to_string(u.port));
+  }
+  return out;
+}
+
 std::string wait_until_ready(const TrafficPlan& plan, const std::function<bool()>& alive) {
   auto deadline = Clock::now() + std::chrono::duration<double>(plan.ready_timeout_s);
-  auto pending_tcp = plan.ready_tcp;
+  const auto tcp = ready_tcp_targets(plan);
+  auto pending_tcp = tcp;
   auto pending_http = plan.ready_http;
   while (!pending_tcp.empty() || !pending_http.empty()) {
     if (!alive()) return "the app exited before it was ready";
     if (Clock::now() > deadline) {
       std::string what = !pending_tcp.empty() ? "tcp " + pending_tcp.front() : "http " + pending_http.front();
+      // A wait pare chose itself says how to choose another.
+      if (!plan.has_readiness())
+        what += " (waited for by default; choose with --ready-tcp, --ready-http or --ready-delay)";
       return "not ready after " + std::to_string(static_cast<int>(plan.ready_timeout_s)) + "s: " + what;
     }
     if (!pending_tcp.empty()) {
@@ -84,7 +104,7 @@ std::string wait_until_ready(const TrafficPlan& plan, const std::function<bool()
     std::this_thread::sleep_for(std::chrono::milliseconds(100));
   }
   if (plan.ready_delay_s > 0) std::this_thread::sleep_for(std::chrono::duration<double>(plan.ready_delay_s));
-  if (!alive() && (!plan.ready_tcp.empty() || !plan.ready_http.empty())) return "the app exited right after it was ready";
+  if (!alive() && (!tcp.empty() || !plan.ready_http.empty())) return "the app exited right after it was ready";
   return "";
 }
 

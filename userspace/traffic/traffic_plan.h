@@ -21,6 +21,9 @@ struct TrafficPlan {
   std::vector<std::string> http_probes; // --http-probe: GET must answer 2xx/3xx
   double command_timeout_s = 300;
   double stop_timeout_s = 5;            // SIGTERM, this long, then SIGKILL
+  // HOST:PORT the app is known to listen on (slim: the image's tcp
+  // ExposedPorts), waited for only when no --ready-* option was given.
+  std::vector<std::string> implied_ready_tcp;
 
   bool has_readiness() const { return !ready_tcp.empty() || !ready_http.empty() || ready_delay_s > 0; }
   bool empty() const { return !has_readiness() && !wait_exit && commands.empty() && http_probes.empty(); }
@@ -29,7 +32,13 @@ struct TrafficPlan {
 // Throws Error(kExitUsage) for a malformed HOST:PORT or URL.
 void validate_traffic_plan(const TrafficPlan& plan);
 
-// Waits for readiness while ALIVE() says the app runs; returns "" or why it failed.
+// What readiness waits for over TCP: --ready-tcp when any --ready-* option
+// was given; otherwise (not --wait-exit) the implied ports and each
+// --http-probe's HOST:PORT, each once. A probe must not race the app's start.
+std::vector<std::string> ready_tcp_targets(const TrafficPlan& plan);
+
+// Waits for readiness (ready_tcp_targets, --ready-http, --ready-delay) while
+// ALIVE() says the app runs; returns "" or why it failed.
 std::string wait_until_ready(const TrafficPlan& plan, const std::function<bool()>& alive);
 // Runs commands then probes; ENV is added to each command's environment. "" or
 // the first failure. CANCELLED() ends a running command (its whole process group).
