@@ -18,8 +18,11 @@ json parse_json_limited(const std::string& text, const std::string& what, ExitCo
   try {
     j = json::parse(text, limit, true);
   } catch (const json::parse_error& e) {
-    // e.byte is where the parser gave up; the library's own text names the token.
+    // e.byte is where the parser gave up.
     throw Error(code, what + ": not valid JSON (at byte " + std::to_string(e.byte) + ")");
+  } catch (const json::exception& e) {
+    // A number too large for any JSON number type (1e400) is out_of_range, not a parse error.
+    throw Error(code, what + ": not usable JSON (" + std::string(e.what()).substr(0, 120) + ")");
   }
   if (too_deep)
     throw Error(code, what + ": nested deeper than " + std::to_string(kMaxJsonDepth) + " levels (refused)");
