@@ -244,6 +244,38 @@ TEST_CASE("unpack limits: a gzip'ed docker archive cannot hide a huge layer", "[
   check_no_leftovers(parent);
 }
 
+TEST_CASE("unpack limits: a docker archive's blob copies and its contents are each bounded, not summed", "[unpack][limits]") {
+  // A docker-save archive (gzip'ed) holding an uncompressed 40 MiB layer:
+  // unpacking copies the layer tar aside (40 MiB) and extracts it (40 MiB).
+  // The image expands to 40 MiB, so a 60 MiB limit must let it through.
+  test::TempDir t;
+  std::string zeros_mib = std::string(kMiB, '\0');
+  std::string layer_head = ustar_header("zeros", 40 * kMiB);
+  pare::Sha256 diff;
+  diff.update(layer_head.data(), layer_head.size());
+  for (int i = 0; i < 40; ++i) diff.update(zeros_mib.data(), zeros_mib.size());
+  diff.update(std::string(1024, '\0').data(), 1024);
+  uint64_t layer_size = 512 + 40 * kMiB + 1024;
+  std::string cfg = json{{"architecture", "amd64"},
+                         {"os", "linux"},
+                         {"rootfs", {{"type", "layers"}, {"diff_ids", {"sha256:" + diff.hex()}}}}}
+                        .dump();
+  std::string cfg_name = pare::sha256_hex(cfg) + ".json";
+  json manifest = json::array({{{"Config", cfg_name}, {"RepoTags", {"big:1"}}, {"Layers", {"layer/layer.tar"}}}});
+  // The outer archive: its last entry is the layer tar, whose own last bytes
+  // (the layer's end blocks) are followed by the outer end blocks.
+  std::string prefix = tar_file("manifest.json", manifest.dump()) + tar_file(cfg_name, cfg) +
+                       ustar_header("layer/layer.tar", layer_size) + layer_head;
+  std::string archive = t / "big-docker.tar.gz";
+  write_bomb(archive, prefix, 40 * kMiB);  // + 1024 zeros: the layer's end blocks; the outer ones follow as EOF
+  std::string dest = t.mkdir("dest");
+  pare::unpack_image(archive, dest, 60 * kMiB);
+  struct stat st;
+  REQUIRE(lstat((dest + "/zeros").c_str(), &st) == 0);
+  CHECK(st.st_size == static_cast<off_t>(40 * kMiB));
+  CHECK_THROWS_WITH(pare::unpack_image(archive, t.mkdir("dest2"), 30 * kMiB), Catch::Contains("--max-unpacked-size"));
+}
+
 TEST_CASE("unpack limits: the scratch filesystem's free space bounds unpacking", "[unpack][limits][root]") {
   test::TempDir t;
   std::string blob = write_bomb(t / "bomb.tar.gz", tar_file("etc/hostname", "box\n") + ustar_header("zeros", 256 * kMiB), 256 * kMiB);

@@ -154,7 +154,8 @@ void write_all(int fd, const char* data, size_t len, const std::string& path) {
 void copy_entry(archive* a, archive_entry* e, const std::string& name, const std::string& path,
                 const std::string& file, UnpackBudget& budget) {
   la_int64_t declared = archive_entry_size_is_set(e) ? archive_entry_size(e) : 0;
-  EntryMeter meter(budget, declared > 0 ? static_cast<uint64_t>(declared) : 0, file + ": '" + name + "'");
+  EntryMeter meter(budget, declared > 0 ? static_cast<uint64_t>(declared) : 0, file + ": '" + name + "'",
+                   UnpackUse::kScratch);
   UniqueFd fd(open(path.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600));
   if (!fd) throw Error(kExitFailure, errno_message("cannot write " + path, errno));
   std::vector<char> buf(1 << 16);

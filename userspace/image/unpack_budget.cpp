@@ -81,30 +81,31 @@ std::string size_option_to_bytes(std::string& text) {
 UnpackBudget::UnpackBudget(uint64_t max_bytes, int dest_fd, const std::string& dest)
     : max_bytes_(max_bytes), free_bytes_(usable_free_bytes(dest_fd, dest)), dest_(dest) {}
 
-void UnpackBudget::check_fits(uint64_t bytes, const std::string& subject) const {
-  uint64_t total = sum(used_, bytes);
-  if (total > max_bytes_)
+void UnpackBudget::check_fits(uint64_t bytes, const std::string& subject, UnpackUse use) const {
+  uint64_t mine = sum(use == UnpackUse::kContent ? content_ : scratch_, bytes);
+  if (mine > max_bytes_)
     throw Error(kExitBadInput, "image expands beyond " + size_text(max_bytes_) + " (--max-unpacked-size): " + subject +
-                                   " brings it to " + size_text(total) + "; raise --max-unpacked-size if it is genuine");
+                                   " brings it to " + size_text(mine) + "; raise --max-unpacked-size if it is genuine");
+  uint64_t total = sum(used(), bytes);
   if (total > free_bytes_)
     throw Error(kExitFailure, "image expands beyond the " + size_text(free_bytes_) + " free on the filesystem of " + dest_ +
                                   " (less a safety margin): " + subject + " brings it to " + size_text(total) +
                                   "; free some space or write the output on a larger filesystem");
 }
 
-void UnpackBudget::charge(uint64_t bytes, const std::string& subject) {
-  check_fits(bytes, subject);
-  used_ += bytes;
+void UnpackBudget::charge(uint64_t bytes, const std::string& subject, UnpackUse use) {
+  check_fits(bytes, subject, use);
+  (use == UnpackUse::kContent ? content_ : scratch_) += bytes;
 }
 
-EntryMeter::EntryMeter(UnpackBudget& budget, uint64_t declared, std::string subject)
-    : budget_(budget), charged_(declared), subject_(std::move(subject)) {
-  budget_.charge(declared, subject_);
+EntryMeter::EntryMeter(UnpackBudget& budget, uint64_t declared, std::string subject, UnpackUse use)
+    : budget_(budget), charged_(declared), subject_(std::move(subject)), use_(use) {
+  budget_.charge(declared, subject_, use_);
 }
 
 void EntryMeter::writing_up_to(uint64_t end) {
   if (end <= charged_) return;
-  budget_.charge(end - charged_, subject_ + " (beyond the size its header declares)");
+  budget_.charge(end - charged_, subject_ + " (beyond the size its header declares)", use_);
   charged_ = end;
 }
 

@@ -2,12 +2,16 @@
 // compression hides its size: a few MB of gzip can expand to many GB of
 // zeros, and a tar header can declare a sparse file of 100 GiB. Without a
 // bound, unpacking runs until the disk is full. Every byte unpacking writes
-// (layer contents, and a docker archive's blobs copied to scratch) is charged
-// here first; the charge is refused, before the write, when it would pass
-//   - the --max-unpacked-size limit (default 16 GiB), or
+// is charged here first; the charge is refused, before the write, when it
+// would pass
+//   - the --max-unpacked-size limit (default 16 GiB), which bounds the layer
+//     contents, and separately a docker archive's blobs copied to scratch
+//     (an image of 10 GiB copies 10 GiB of layer tars and writes 10 GiB of
+//     files: each is its size, neither is 20), or
 //   - the free space of the destination's filesystem when unpacking began,
 //     less a safety margin (5% of the filesystem, at least 16 MiB, at most
-//     1 GiB) so the copy and the output still have room.
+//     1 GiB) so the copy and the output still have room: this bounds both
+//     together.
 // The unpacked size is counted like the uncompressed tar: content bytes at
 // the size the header declares (a sparse file at its full size, since copying
 // it writes that much) plus 512 bytes per entry, so a layer of millions of
@@ -31,6 +35,9 @@ std::optional<uint64_t> parse_size(const std::string& text);
 // For a CLI11 transform: TEXT becomes its byte count; returns "" or why not.
 std::string size_option_to_bytes(std::string& text);
 
+// What a charge is for: the image's files, or a docker archive's blobs copied aside.
+enum class UnpackUse { kContent, kScratch };
+
 class UnpackBudget {
  public:
   // MAX_BYTES: --max-unpacked-size. DEST_FD: a directory on the filesystem
@@ -42,19 +49,19 @@ class UnpackBudget {
   // 'usr/lib/x'"). Throws, charging nothing: Error(kExitBadInput) "image
   // expands beyond ... (--max-unpacked-size)" over the limit,
   // Error(kExitFailure) over the free space.
-  void charge(uint64_t bytes, const std::string& subject);
+  void charge(uint64_t bytes, const std::string& subject, UnpackUse use = UnpackUse::kContent);
 
   // Throws like charge() when BYTES more would not fit, without charging:
   // a layer's headers are checked this way before any of it is written.
-  void check_fits(uint64_t bytes, const std::string& subject) const;
+  void check_fits(uint64_t bytes, const std::string& subject, UnpackUse use = UnpackUse::kContent) const;
 
-  uint64_t used() const { return used_; }
+  uint64_t used() const { return content_ + scratch_; }
 
  private:
   uint64_t max_bytes_;
   uint64_t free_bytes_;  // free space at the start, less the margin
   std::string dest_;
-  uint64_t used_ = 0;
+  uint64_t content_ = 0, scratch_ = 0;
 };
 
 // Meters one entry's data as it is written: the size its header declares is
@@ -62,7 +69,7 @@ class UnpackBudget {
 // beyond it is charged as it comes (blocks at offsets past the declared end).
 class EntryMeter {
  public:
-  EntryMeter(UnpackBudget& budget, uint64_t declared, std::string subject);
+  EntryMeter(UnpackBudget& budget, uint64_t declared, std::string subject, UnpackUse use = UnpackUse::kContent);
   // A block ending at END (offset + size) is about to be written.
   void writing_up_to(uint64_t end);
 
@@ -70,6 +77,7 @@ class EntryMeter {
   UnpackBudget& budget_;
   uint64_t charged_;
   std::string subject_;
+  UnpackUse use_;
 };
 
 }  // namespace pare
