@@ -8,6 +8,7 @@
 #include <algorithm>
 #include <cerrno>
 #include <cstring>
+#include <set>
 #include <vector>
 
 #include "common/error.h"
@@ -87,7 +88,22 @@ UniqueFd open_dir_for(int root_fd, const std::string& dir, const std::string& su
 struct Scan {
   std::vector<std::string> opaque_dirs;
   std::vector<Whiteout> removals;
+  std::set<std::string> parents;     // directories holding an entry or whiteout of this layer
+  std::set<std::string> entry_dirs;  // directories that are entries themselves (their times are in the tar)
 };
+
+// The times a directory ends the layer with.
+struct SavedTimes {
+  std::string dir;
+  struct timespec times[2];  // atime, mtime
+};
+
+// A directory entry's times from its header (an atime the tar lacks is left alone).
+SavedTimes header_times(archive_entry* e, const std::string& clean) {
+  SavedTimes t{clean, {{0, UTIME_OMIT}, {archive_entry_mtime(e), archive_entry_mtime_nsec(e)}}};
+  if (archive_entry_atime_is_set(e)) t.times[0] = {archive_entry_atime(e), archive_entry_atime_nsec(e)};
+  return t;
+}
 
 // The content bytes an entry's header declares (a sparse file's full size).
 uint64_t declared_size(archive_entry* e) {
@@ -121,6 +137,9 @@ Scan scan_layer(const std::string& path, const std::string& what, const UnpackBu
     Whiteout w = classify_whiteout(clean, what);
     if (w.kind == WhiteoutKind::kOpaque) s.opaque_dirs.push_back(w.dir);
     if (w.kind == WhiteoutKind::kRemove) s.removals.push_back(w);
+    if (!clean.empty()) s.parents.insert(split_parent(clean).first);
+    if (w.kind == WhiteoutKind::kOpaque) s.parents.insert(w.dir);  // emptied: its own time changes too
+    if (archive_entry_filetype(e) == AE_IFDIR && !archive_entry_hardlink(e)) s.entry_dirs.insert(clean);
   }
   if (r != ARCHIVE_EOF) throw Error(kExitBadInput, what + ": unreadable tar: " + archive_error(a.get()));
   return s;
@@ -217,8 +236,12 @@ void copy_data(archive* r, archive* w, const std::string& what, const std::strin
   }
 }
 
-// Pass 2: extract every non-whiteout entry.
-void extract_entries(const std::string& path, int root_fd, const std::string& what, UnpackBudget& budget) {
+// Pass 2: extract every non-whiteout entry. DIR_TIMES gets each directory
+// entry's times: libarchive leaves an existing directory's times as they are
+// (a directory of a lower layer that this one carries again), so they are
+// set once more at the end.
+void extract_entries(const std::string& path, int root_fd, const std::string& what, UnpackBudget& budget,
+                     std::vector<SavedTimes>& dir_times) {
   ArchiveReader r = open_tar_reader(path, what);
   ArchiveWriter w(archive_write_disk_new());
   if (!w) throw Error(kExitFailure, "out of memory extracting " + what);
@@ -243,6 +266,7 @@ void extract_entries(const std::string& path, int root_fd, const std::string& wh
       continue;
     }
     bool is_dir = !hl && type == AE_IFDIR;
+    if (is_dir) dir_times.push_back(header_times(e, clean));
     archive_entry_set_pathname(e, clean.c_str());
     if (hl) {
       std::string target = clean_entry_path(hl, what);
@@ -271,10 +295,37 @@ void extract_entries(const std::string& path, int root_fd, const std::string& wh
 
 }  // namespace
 
+// A directory the layer changes (adds to, removes from) without an entry of
+// its own keeps the lower layer's times: otherwise each unpack stamps it
+// with the current time and the same image gives different trees (and
+// layers, and digests). Directories the layer carries get the tar's times.
+std::vector<SavedTimes> save_untouched_dir_times(int root_fd, const Scan& s) {
+  std::vector<SavedTimes> saved;
+  for (const std::string& dir : s.parents) {
+    if (s.entry_dirs.count(dir)) continue;
+    UniqueFd fd(open_no_symlinks(root_fd, dir, O_PATH | O_DIRECTORY));
+    struct stat st;
+    if (!fd || fstat(fd.get(), &st) != 0) continue;  // new (libarchive makes it), or not reachable: refused later
+    saved.push_back({dir, {st.st_atim, st.st_mtim}});
+  }
+  return saved;
+}
+
+void restore_dir_times(int root_fd, const std::vector<SavedTimes>& saved, const std::string& what) {
+  for (const SavedTimes& t : saved) {
+    UniqueFd fd(open_no_symlinks(root_fd, t.dir, O_RDONLY | O_DIRECTORY | O_NOFOLLOW));
+    if (!fd) continue;  // removed or replaced by this layer
+    if (futimens(fd.get(), t.times) != 0)
+      throw Error(kExitFailure, errno_message(what + ": cannot restore the time of '" + t.dir + "'", errno));
+  }
+}
+
 void apply_layer(const std::string& layer_path, int root_fd, const std::string& what, UnpackBudget& budget) {
   Scan s = scan_layer(layer_path, what, budget);
+  std::vector<SavedTimes> times = save_untouched_dir_times(root_fd, s);
   apply_whiteouts(s, root_fd, what);
-  extract_entries(layer_path, root_fd, what, budget);
+  extract_entries(layer_path, root_fd, what, budget, times);
+  restore_dir_times(root_fd, times, what);
 }
 
 void apply_layer(const std::string& layer_path, int root_fd, const std::string& what) {
