@@ -29,7 +29,8 @@ Command add_build_command(CLI::App& app) {
   cmd->add_option("--max-unpacked-size", o->max_unpacked_size,
                   "Refuse an image SRC that unpacks to more than SIZE, e.g. 512M, 20G (default: 16G);\n"
                   "the free space of OUT's filesystem bounds it too")
-      ->transform(CLI::Validator(size_option_to_bytes, "SIZE"));
+      ->transform(CLI::Validator(size_option_to_bytes, ""))
+      ->type_name("SIZE");
   cmd->add_flag("--measure-source", o->measure_source,
                 "Also walk a directory SRC for the report's \"before\" figures (by default only an image\n"
                 "SRC is measured: a directory may be a live / of 400k files)");

@@ -36,7 +36,8 @@ Command add_slim_command(CLI::App& app) {
   cmd->add_option("--max-unpacked-size", o->max_unpacked_size,
                   "Refuse an image that unpacks to more than SIZE, e.g. 512M, 20G (default: 16G);\n"
                   "the free space of OUT's filesystem bounds it too")
-      ->transform(CLI::Validator(size_option_to_bytes, "SIZE"));
+      ->transform(CLI::Validator(size_option_to_bytes, ""))
+      ->type_name("SIZE");
   cmd->add_option("--verify-traffic", o->verify_traffic, "Extra host command for the verify run only (repeatable)")
       ->type_name("CMD");
   cmd->add_option("--verify-probe", o->verify_probes, "Extra GET for the verify run only (repeatable)")->type_name("URL");
