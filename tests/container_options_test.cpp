@@ -46,10 +46,35 @@ TEST_CASE("slim waits for the --http-probe port without a readiness option", "[c
   CHECK_THAT(r.out, Catch::Contains("verify         passed"));
 }
 
+TEST_CASE("slim of an OCI image waits for its ExposedPorts without a readiness option", "[container][slim][readiness]") {
+  std::string rootfs = test::image_rootfs("nginx");
+  test::TempDir work;
+  // The fat image as an OCI layout whose config says EXPOSE 8080/tcp (and a udp port nobody listens on).
+  auto all = test::run_pare({"manifest", "--rootfs", rootfs, "--no-rule", "passwd-group", "--include", "/**",
+                             std::string(PARE_SOURCE_DIR) + "/tests/data/empty-manifest.json", "-o", work / "all.json"});
+  REQUIRE(all.exit_code == 0);
+  auto fat = test::run_pare({"build", "--manifest", work / "all.json", "--from", rootfs, "-o", work / "fat", "--format",
+                             "oci", "--entrypoint", "/usr/sbin/nginx", "--cmd", "-g", "--cmd", "daemon off;"});
+  INFO(fat.err);
+  REQUIRE(fat.exit_code == 0);
+  auto expose = test::run({"/usr/bin/umoci", "config", "--image", work / "fat:latest", "--config.exposedports",
+                           "8080/tcp", "--config.exposedports", "8053/udp"});
+  INFO(expose.err);
+  REQUIRE(expose.exit_code == 0);
+  // An app slow to listen, and one connection attempt with no retry: refused
+  // unless pare waited for the exposed port.
+  std::string connect_once = "bash -c 'exec 3<>/dev/tcp/127.0.0.1/8080'";
+  auto r = test::run_pare({"slim", "--from", work / "fat:latest", "-o", work / "slim", "--traffic", connect_once, "--",
+                           "/bin/sh", "-c", "sleep 1; exec /usr/sbin/nginx -g 'daemon off;'"});
+  INFO(r.err);
+  REQUIRE(r.exit_code == 0);
+  CHECK_THAT(r.out, Catch::Contains("verify         passed"));
+}
+
 TEST_CASE("record --bundle --user: the image's user and groups, the bundle untouched", "[container][user]") {
   std::string rootfs = test::image_rootfs("nginx");
   test::TempDir work;
-  test::TestBundle b(rootfs, work.path(), std::vector<std::string>{"/usr/bin/id"});
+  test::TestBundle b(rootfs, work.path(), test::running({"/usr/bin/id"}));
   add_member(b, "users", "www-data");
   std::string config = test::slurp(b.dir + "/config.json");
   auto id_as = [&](const std::string& user) {

@@ -7,26 +7,17 @@
 #include <catch2/catch.hpp>
 #include <filesystem>
 
-#include "container/bundle.h"
-#include "slim/overlay.h"
 #include "support/run_pare.h"
+#include "support/test_images.h"
 
 namespace fs = std::filesystem;
 using nlohmann::json;
 
 namespace {
 
-const std::string kTools = std::string(PARE_SOURCE_DIR) + "/tools/images";
-
-// The cached rootfs of a test image (built by tools/test before the tests).
-std::string image_rootfs(const std::string& name) {
-  auto r = test::run({kTools + "/make-image", "--check", name});
-  INFO("test image " << name << " is not built: run tools/images/make-image " << name << "\n" << r.err);
-  REQUIRE(r.exit_code == 0);
-  std::string path = r.out.substr(0, r.out.find('\n'));
-  REQUIRE(fs::is_directory(path));
-  return path;
-}
+const std::string kTools = test::images_dir();
+using test::image_rootfs;
+using test::TestBundle;
 
 json read_json(const std::string& p) { return json::parse(test::slurp(p)); }
 
@@ -129,29 +120,10 @@ TEST_CASE("slim from an OCI image keeps its config and writes an OCI image", "[c
   CHECK(config["config"]["Env"].dump().find("NGINX_TEST=1") != std::string::npos);
 }
 
-namespace {
-
-// A bundle for ROOTFS on an overlay in WORK (the cached image stays untouched).
-struct TestBundle {
-  TestBundle(const std::string& rootfs, const std::string& work, std::vector<std::string> args)
-      : overlay(rootfs, work + "/ov") {
-    pare::ContainerSpec spec;
-    spec.rootfs = overlay.merged();
-    spec.args = std::move(args);
-    spec.env = {"PATH=/usr/sbin:/usr/bin:/sbin:/bin"};
-    dir = work + "/bundle";
-    pare::write_bundle(dir, spec);
-  }
-  pare::OverlayMount overlay;
-  std::string dir;
-};
-
-}  // namespace
-
 TEST_CASE("record --bundle: the container only, paths as it sees them, runc exec joins", "[container]") {
   std::string rootfs = image_rootfs("nginx");
   test::TempDir work;
-  TestBundle b(rootfs, work.path(), {"/usr/sbin/nginx", "-g", "daemon off;"});
+  TestBundle b(rootfs, work.path(), test::running({"/usr/sbin/nginx", "-g", "daemon off;"}));
   auto r = test::run_pare({"record", "--bundle", b.dir, "-o", work / "m.json", "--app-log", work / "app.log",
                            "--ready-http", "http://127.0.0.1:8080/", "--http-probe", "http://127.0.0.1:8080/hello.txt",
                            "--traffic", "\"$PARE_RUNTIME\" exec \"$PARE_CONTAINER_ID\" /bin/cat /etc/debian_version"});
@@ -169,7 +141,7 @@ TEST_CASE("record --bundle: the container only, paths as it sees them, runc exec
 TEST_CASE("record --pid of a container another runtime started", "[container]") {
   std::string rootfs = image_rootfs("nginx");
   test::TempDir work;
-  TestBundle b(rootfs, work.path(), {"/usr/sbin/nginx", "-g", "daemon off;"});
+  TestBundle b(rootfs, work.path(), test::running({"/usr/sbin/nginx", "-g", "daemon off;"}));
   std::string id = "pare-test-" + std::to_string(getpid());
   REQUIRE(test::run({"/usr/sbin/runc", "run", "-d", "--bundle", b.dir, id}).exit_code == 0);
   auto state = json::parse(test::run({"/usr/sbin/runc", "state", id}).out);
@@ -203,7 +175,7 @@ TEST_CASE("container errors: exits at once, no runtime, readiness timeout", "[co
     CHECK_THAT(r.err, Catch::Contains("apt-get install runc"));
   }
   SECTION("a readiness timeout keeps the partial manifest apart") {
-    TestBundle b(rootfs, work.path(), {"/bin/sleep", "30"});
+    TestBundle b(rootfs, work.path(), test::running({"/bin/sleep", "30"}));
     auto r = test::run_pare({"record", "--bundle", b.dir, "-o", work / "m.json", "--ready-tcp", "127.0.0.1:1",
                              "--ready-timeout", "2"});
     CHECK(r.exit_code == 6);

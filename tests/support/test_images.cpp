@@ -27,16 +27,11 @@ TestBundle::TestBundle(const std::string& rootfs, const std::string& work, pare:
   pare::write_bundle(dir, spec);
 }
 
-namespace {
-pare::ContainerSpec spec_for(std::vector<std::string> args) {
+pare::ContainerSpec running(std::vector<std::string> args) {
   pare::ContainerSpec spec;
   spec.args = std::move(args);
   spec.env = {"PATH=/usr/sbin:/usr/bin:/sbin:/bin"};
   return spec;
 }
-}  // namespace
-
-TestBundle::TestBundle(const std::string& rootfs, const std::string& work, std::vector<std::string> args)
-    : TestBundle(rootfs, work, spec_for(std::move(args))) {}
 
 }  // namespace test

@@ -16,11 +16,13 @@ std::string images_dir();
 // The cached rootfs of test image NAME; REQUIREs that it was built.
 std::string image_rootfs(const std::string& name);
 
+// ARGS as root with a plain PATH.
+pare::ContainerSpec running(std::vector<std::string> args);
+
 // A bundle running SPEC (its rootfs replaced by a copy-on-write overlay of
 // ROOTFS in WORK/ov, so the cached image stays untouched) in WORK/bundle.
 struct TestBundle {
   TestBundle(const std::string& rootfs, const std::string& work, pare::ContainerSpec spec);
-  TestBundle(const std::string& rootfs, const std::string& work, std::vector<std::string> args);
   pare::OverlayMount overlay;
   std::string dir;
 };
