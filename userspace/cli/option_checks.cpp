@@ -48,7 +48,8 @@ CLI::Validator whole_number(long long lo, long long hi) {
 }
 
 CLI::Validator user_option() {
-  return CLI::Validator([](std::string& text) { return user_syntax_error(text); }, "USER[:GROUP]");
+  // No description: the option's type name already says USER[:GROUP].
+  return CLI::Validator([](std::string& text) { return user_syntax_error(text); }, "");
 }
 
 }  // namespace pare

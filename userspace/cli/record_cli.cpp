@@ -21,7 +21,9 @@ void add_traffic_options(CLI::App* cmd, TrafficPlan& plan) {
                   "Host shell command that drives the app; must exit 0 (repeatable; never recorded;\n"
                   "PARE_APP_LOG names the app's output file when --app-log is set)")
       ->type_name("CMD");
-  cmd->add_option("--http-probe", plan.http_probes, "GET URL; a non-2xx/3xx answer fails the run (repeatable)")
+  cmd->add_option("--http-probe", plan.http_probes,
+                  "GET URL; a non-2xx/3xx answer fails the run (repeatable). Without --ready-* options\n"
+                  "pare first waits until its HOST:PORT (and an image's ExposedPorts) accept connections")
       ->type_name("URL");
 }
 
