@@ -12,6 +12,7 @@
 
 #include "build/rootfs_copy.h"
 #include "build/size_report.h"
+#include "build/usage_report.h"
 #include "common/output_file.h"
 #include "common/error.h"
 #include "common/interrupt.h"
@@ -34,7 +35,8 @@ CopyResult copy_manifest_paths(const Manifest& m, const std::string& src_root, c
   // Pseudo paths are decided here, not trusted from the manifest (a
   // --no-closure or hand-written one may not mark /dev or /proc).
   for (auto& [p, e] : m.paths)
-    if (!e.pseudo && !is_pseudo_path(p) && e.type != "absent") paths.push_back(p);
+    // Created paths were made by the recorded run: the image is as it was before the app first ran.
+    if (!e.pseudo && !is_pseudo_path(p) && e.type != "absent" && !e.created) paths.push_back(p);
   spdlog::info("copying {} paths", paths.size());
   stall_point("build-copy");
   throw_if_interrupted();
@@ -112,20 +114,23 @@ int run_build(const BuildOptions& opts) {
                         "the source is a directory; --measure-source walks it"};
   SizeReport report = compare_trees(src_root, rootfs, measure);
   add_copy_result(report, copied);
+  UsageReport usage = usage_report(m, RootFs(src_root), rootfs);
 
   // OUT is published only when everything it promises is written: the report
   // goes to its temporary first and is renamed right after OUT.
   std::unique_ptr<OutputFile> report_out;
   if (report_plan) {
     report_out = std::make_unique<OutputFile>(*report_plan);
-    report_out->write(report_to_json(report).dump(2) + "\n");
+    nlohmann::json j = report_to_json(report);
+    add_usage_to_json(j, usage);
+    report_out->write(j.dump(2) + "\n");
   }
   stall_point("build-publish");
   throw_if_interrupted();
   publish_rootfs(rootfs, format, o.output, oci, work.path());
   if (format == "dir" && !not_kept_summary(copied).empty()) spdlog::warn("{}", not_kept_summary(copied));
   if (report_out) report_out->commit();
-  std::fputs(report_to_text(report).c_str(), stderr);
+  std::fputs((report_to_text(report) + usage_to_text(usage)).c_str(), stderr);
   return kExitOk;
 }
 
