@@ -122,7 +122,9 @@ json manifest_to_json(const Manifest& m) {
   j["ended_at"] = m.ended_at;
   j["complete"] = m.complete;
   j["incomplete_reasons"] = strings(m.incomplete_reasons);
-  j["drops"] = m.drops;
+  json drops = json::object();
+  for (auto& [reason, n] : m.drops) drops[encode_name(reason)] = n;
+  j["drops"] = drops;
   j["truncated"] = m.truncated;
   j["blind_spots"] = strings(m.blind_spots);
   json paths = json::object();
