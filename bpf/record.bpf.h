@@ -165,9 +165,14 @@ static __always_inline __u64 dedup_fingerprint(struct dedup_key *key)
 	return h | 1; /* 0 marks an empty slot */
 }
 
+/* Set by userspace before load (`pare audit --all`): report every hit, no dedup. */
+const volatile __u32 pare_every_hit = 0;
+
 /* 1 if the key was already seen (skip the record); otherwise marks it seen. */
 static __always_inline int dedup_seen(struct dedup_key *key)
 {
+	if (pare_every_hit)
+		return 0;
 	__u64 fp = dedup_fingerprint(key);
 	__u32 slot = fp & (SEEN_SLOTS - 1);
 	__u64 *v = bpf_map_lookup_elem(&seen, &slot);

@@ -66,7 +66,7 @@ TEST_CASE("aggregator: requested names are kept apart from resolved objects", "[
   CHECK(obs.names.count(name("/lib/x86_64-linux-gnu/libc.so.6")) == 1);
 }
 
-TEST_CASE("aggregator: relative names carry their base; without one they are counted, not guessed", "[aggregator]") {
+TEST_CASE("aggregator: relative names carry their base - without one they are counted, not guessed", "[aggregator]") {
   pare::Aggregator agg;
   Event ev;
   ev.type = EventType::kCheck;
@@ -83,7 +83,7 @@ TEST_CASE("aggregator: relative names carry their base; without one they are cou
   CHECK(agg.observations().names.size() == 1);
 }
 
-TEST_CASE("aggregator: failures keep their errno; nofollow lookups are separate", "[aggregator]") {
+TEST_CASE("aggregator: failures keep their errno - nofollow lookups are separate", "[aggregator]") {
   pare::Aggregator agg;
   Event ev;
   ev.type = EventType::kOpenFail;

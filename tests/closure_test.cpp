@@ -226,7 +226,7 @@ TEST_CASE("closure: pseudo filesystem paths are marked, not dropped", "[closure]
   CHECK_FALSE(m.paths["/devices"].pseudo);
 }
 
-TEST_CASE("closure: tzdata keeps only the local zone unless other zones were read; --rule forces it", "[closure]") {
+TEST_CASE("closure: tzdata keeps only the local zone unless other zones were read - --rule forces it", "[closure]") {
   test::TempDir r;
   fake_root(r);
   pare::RootFs fs(r.path());

@@ -29,7 +29,7 @@ const std::vector<std::string> kNginx = {"--", "/usr/sbin/nginx", "-g", "daemon 
 
 }  // namespace
 
-TEST_CASE("slim nginx: 10x smaller, passes traffic it never saw; host processes stay out", "[container][slim]") {
+TEST_CASE("slim nginx: 10x smaller, passes traffic it never saw - host processes stay out", "[container][slim]") {
   std::string rootfs = image_rootfs("nginx");
   test::TempDir work;
   // A process on the host, not in the container, busy at the same time.

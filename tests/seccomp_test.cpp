@@ -84,7 +84,7 @@ TEST_CASE("pare seccomp refuses manifests without syscalls or with unknown names
   CHECK_FALSE(fs::exists(d / "p.json"));
 }
 
-TEST_CASE("a container runs under its generated profile; an unrecorded syscall fails with EPERM", "[seccomp][container]") {
+TEST_CASE("a container runs under its generated profile - an unrecorded syscall fails with EPERM", "[seccomp][container]") {
   std::string rootfs = image_rootfs("shellapp");
   test::TempDir work;
   std::vector<std::string> app = {"/bin/sh", "-c", "cat /etc/shellapp.conf >/dev/null && echo ok"};

@@ -21,9 +21,14 @@ Command add_diff_command(CLI::App& app);
 Command add_seccomp_command(CLI::App& app);
 Command add_build_command(CLI::App& app);
 Command add_slim_command(CLI::App& app);
+Command add_audit_command(CLI::App& app);
 
 // --no-rule / --include / --exclude, shared by record, manifest and slim.
 void add_closure_options(CLI::App* cmd, ClosureOptions& opts);
+// -- CMD, --pid, --bundle, --runtime, --app-log, --user, --duration: the
+// target of record and audit. Call the returned function once parsed.
+struct RecordOptions;
+std::function<void()> add_target_options(CLI::App* cmd, RecordOptions& opts);
 // --ready-*, --traffic, --http-probe, --wait-exit, shared by record and slim.
 void add_traffic_options(CLI::App* cmd, TrafficPlan& plan);
 

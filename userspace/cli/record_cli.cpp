@@ -43,10 +43,34 @@ void add_closure_options(CLI::App* cmd, ClosureOptions& opts) {
       ->type_name("GLOB");
 }
 
-Command add_record_command(CLI::App& app) {
-  auto opts = std::make_shared<RecordOptions>();
+std::function<void()> add_target_options(CLI::App* cmd, RecordOptions& opts) {
   auto duration = std::make_shared<double>(0);
   auto pid = std::make_shared<pid_t>(0);
+  auto* dur = cmd->add_option("--duration", *duration, "Stop after SECONDS (the target is sent SIGTERM)")
+                  ->check(seconds(false));
+  auto* pid_opt = cmd->add_option("--pid", *pid, "Attach to running process PID and its descendants")
+                      ->check(whole_number(1, 1 << 22));  // PID_MAX_LIMIT
+  auto* cmd_opt = cmd->add_option("command", opts.command, "-- CMD [ARGS...]: the command to run and trace");
+  auto* bundle_opt = cmd->add_option("--bundle", opts.bundle, "Run the OCI bundle DIR with runc and trace the container");
+  cmd->add_option("--runtime", opts.runtime, "OCI runtime for --bundle (default: runc from PATH)");
+  cmd->add_option("--app-log", opts.app_log, "Write the container's stdout/stderr to FILE (default: stderr)");
+  cmd->add_option("--user", opts.user,
+                  "Run the bundle's process as USER[:GROUP] (names from the bundle rootfs's /etc/passwd and\n"
+                  "/etc/group, or numbers); the bundle itself is never modified")
+      ->type_name("USER[:GROUP]")
+      ->check(user_option())
+      ->needs(bundle_opt);
+  pid_opt->excludes(cmd_opt);
+  bundle_opt->excludes(cmd_opt);
+  bundle_opt->excludes(pid_opt);
+  return [&opts, dur, pid_opt, duration, pid] {
+    if (dur->count()) opts.duration_s = *duration;
+    if (pid_opt->count()) opts.pid = *pid;
+  };
+}
+
+Command add_record_command(CLI::App& app) {
+  auto opts = std::make_shared<RecordOptions>();
   auto no_closure = std::make_shared<bool>(false);
   auto* cmd = app.add_subcommand(
       "record",
@@ -59,29 +83,12 @@ Command add_record_command(CLI::App& app) {
       "A failed readiness wait or traffic keeps the manifest as OUT.partial.json and exits 6.");
   cmd->add_option("-o,--output", opts->output, "Write the manifest here (default: stdout)");
   cmd->add_option("--events", opts->events_path, "Also write every decoded record as JSON lines to FILE");
-  auto* dur = cmd->add_option("--duration", *duration, "Stop after SECONDS (the target is sent SIGTERM)")
-                  ->check(seconds(false));
-  auto* pid_opt = cmd->add_option("--pid", *pid, "Attach to running process PID and its descendants")
-                      ->check(whole_number(1, 1 << 22));  // PID_MAX_LIMIT
-  auto* cmd_opt = cmd->add_option("command", opts->command, "-- CMD [ARGS...]: the command to run and trace");
-  auto* bundle_opt = cmd->add_option("--bundle", opts->bundle, "Run the OCI bundle DIR with runc and record the container");
-  cmd->add_option("--runtime", opts->runtime, "OCI runtime for --bundle (default: runc from PATH)");
-  cmd->add_option("--app-log", opts->app_log, "Write the container's stdout/stderr to FILE (default: stderr)");
-  cmd->add_option("--user", opts->user,
-                  "Run the bundle's process as USER[:GROUP] (names from the bundle rootfs's /etc/passwd and\n"
-                  "/etc/group, or numbers); the bundle itself is never modified")
-      ->type_name("USER[:GROUP]")
-      ->check(user_option())
-      ->needs(bundle_opt);
-  pid_opt->excludes(cmd_opt);
-  bundle_opt->excludes(cmd_opt);
-  bundle_opt->excludes(pid_opt);
+  auto targets_parsed = add_target_options(cmd, *opts);
   add_traffic_options(cmd, opts->traffic);
   cmd->add_flag("--no-closure", *no_closure, "Keep only what was traced: no ELF dependencies, rule packs or parents");
   add_closure_options(cmd, opts->closure_opts);
   return {cmd, [=] {
-            if (dur->count()) opts->duration_s = *duration;
-            if (pid_opt->count()) opts->pid = *pid;
+            targets_parsed();
             opts->closure = !*no_closure;
             return run_record(*opts);
           }};

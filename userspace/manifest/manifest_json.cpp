@@ -118,8 +118,8 @@ json manifest_to_json(const Manifest& m) {
   if (m.target.exit_status) target["exit_status"] = *m.target.exit_status;
   if (m.target.lang) target["lang"] = text(*m.target.lang);
   j["target"] = target;
-  j["started_at"] = m.started_at;
-  j["ended_at"] = m.ended_at;
+  j["started_at"] = text(m.started_at);
+  j["ended_at"] = text(m.ended_at);
   j["complete"] = m.complete;
   j["incomplete_reasons"] = strings(m.incomplete_reasons);
   json drops = json::object();
@@ -129,7 +129,7 @@ json manifest_to_json(const Manifest& m) {
   j["blind_spots"] = strings(m.blind_spots);
   json paths = json::object();
   for (auto& [p, e] : m.paths) {
-    json o = {{"type", e.type}, {"kinds", strings(e.kinds)}, {"why", strings(e.why)}, {"count", e.count}};
+    json o = {{"type", text(e.type)}, {"kinds", strings(e.kinds)}, {"why", strings(e.why)}, {"count", e.count}};
     if (e.target) o["target"] = text(*e.target);
     if (e.pseudo) o["pseudo"] = true;
     if (e.created) o["created"] = true;

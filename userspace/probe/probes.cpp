@@ -69,13 +69,14 @@ void check_tracing_environment() {
   }
 }
 
-Probes::Probes(RecordHandler on_record) : on_record_(std::move(on_record)) {
+Probes::Probes(RecordHandler on_record, bool every_hit) : on_record_(std::move(on_record)) {
   libbpf_set_print(libbpf_log);
   std::string btf = vmlinux_btf_path();
   LIBBPF_OPTS(bpf_object_open_opts, open_opts);
   if (btf != "/sys/kernel/btf/vmlinux") open_opts.btf_custom_path = btf.c_str();
   skel_ = pare_bpf__open_opts(&open_opts);
   if (!skel_) fail_env("cannot open the BPF object", errno);
+  skel_->rodata->pare_every_hit = every_hit ? 1 : 0;  // read-only after load: the verifier prunes the dead branch
   int err = pare_bpf__load(skel_);
   if (err) {
     pare_bpf__destroy(skel_);

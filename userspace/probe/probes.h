@@ -20,7 +20,8 @@ class Probes {
  public:
   using RecordHandler = std::function<void(const void* data, size_t size)>;
 
-  explicit Probes(RecordHandler on_record);
+  // EVERY_HIT: no in-kernel dedup; each repeated access is a record (audit --all).
+  explicit Probes(RecordHandler on_record, bool every_hit = false);
   ~Probes();
   Probes(const Probes&) = delete;
   Probes& operator=(const Probes&) = delete;

@@ -3,12 +3,7 @@
 #include <signal.h>
 #include <unistd.h>
 
-#include <atomic>
-#include <chrono>
-#include <cstdlib>
-#include <ctime>
 #include <memory>
-#include <thread>
 
 #include <spdlog/spdlog.h>
 
@@ -17,6 +12,7 @@
 #include "common/error.h"
 #include "common/interrupt.h"
 #include "common/name_encoding.h"
+#include "common/timestamps.h"
 #include "common/version.h"
 #include "decode/decoder.h"
 #include "decode/event_json.h"
@@ -26,86 +22,10 @@
 #include "seccomp/syscall_names.h"
 #include "record/target_env.h"
 #include "record/targets.h"
+#include "record/trace_session.h"
 #include "resolve/root_fs.h"
 
 namespace pare {
-
-namespace {
-
-std::string utc_now() {
-  auto now = std::chrono::system_clock::now();
-  std::time_t t = std::chrono::system_clock::to_time_t(now);
-  auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(now.time_since_epoch()).count() % 1000;
-  struct tm tm;
-  gmtime_r(&t, &tm);
-  char buf[64];
-  std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%S", &tm);
-  char out[80];
-  std::snprintf(out, sizeof out, "%s.%03dZ", buf, static_cast<int>(ms));
-  return out;
-}
-
-using Clock = std::chrono::steady_clock;
-
-// The whole tree stops, also processes that left the process group (setsid
-// daemons): whatever is still in scope after the grace period gets SIG.
-// Pare itself never is in scope.
-void signal_scope(const Probes& probes, int sig) {
-  for (uint32_t tgid : probes.traced_tgids())
-    if (static_cast<pid_t>(tgid) != getpid()) kill(static_cast<pid_t>(tgid), sig);
-}
-
-double seconds_since(Clock::time_point t) { return std::chrono::duration<double>(Clock::now() - t).count(); }
-
-std::unique_ptr<RecordTarget> make_target(const RecordOptions& o) {
-  int n = !o.command.empty() + o.pid.has_value() + !o.bundle.empty();
-  if (n != 1) throw Error(kExitUsage, "record needs exactly one target: -- CMD [ARGS...], --pid PID or --bundle DIR");
-  if (!o.user.empty() && o.bundle.empty()) throw Error(kExitUsage, "--user needs --bundle DIR");
-  if (o.pid) return pid_target(*o.pid);
-  if (!o.bundle.empty()) return bundle_target(o.bundle, o.runtime, o.app_log, o.user);
-  return command_target(o.command);
-}
-
-// Test traffic on its own thread: the main loop keeps draining the ring buffer.
-class TrafficRun {
- public:
-  TrafficRun(const TrafficPlan& plan, std::map<std::string, std::string> env) {
-    if (plan.empty()) return;
-    active_ = true;
-    thread_ = std::thread([this, plan, env] {
-      std::string err;
-      if (plan.wait_exit) {
-        while (alive_) std::this_thread::sleep_for(std::chrono::milliseconds(50));
-      } else {
-        err = wait_until_ready(plan, [this] { return alive_.load(); });
-      }
-      if (err.empty()) err = run_traffic(plan, env, [this] { return cancel_.load(); });
-      error_ = err;
-      done_ = true;
-    });
-  }
-  ~TrafficRun() {
-    alive_ = false;  // an unwinding session must not wait out a readiness timeout
-    cancel_ = true;
-    join();
-  }
-  void set_alive(bool a) { alive_ = a; }
-  void cancel() { cancel_ = true; }  // Ctrl-C: end a running traffic command now
-  bool active() const { return active_; }
-  bool done() const { return done_; }
-  std::string join() {
-    if (thread_.joinable()) thread_.join();
-    return error_;
-  }
-
- private:
-  bool active_ = false;
-  std::atomic<bool> alive_{true}, done_{false}, cancel_{false};
-  std::string error_;
-  std::thread thread_;
-};
-
-}  // namespace
 
 std::string partial_name(const std::string& output) {
   auto dot = output.rfind('.');
@@ -117,17 +37,12 @@ std::string partial_name(const std::string& output) {
 RecordOutcome record_session(const RecordOptions& opts) {
   // A bad --no-rule/--rule or URL fails before anything runs, not after the recording.
   validate_closure_options(opts.closure_opts);
-  validate_traffic_plan(opts.traffic);
-  check_tracing_environment();
   std::unique_ptr<OutputFile> events_out;
   if (!opts.events_path.empty()) events_out = std::make_unique<OutputFile>(opts.events_path, "--events");
-  std::unique_ptr<RecordTarget> target = make_target(opts);
-  RootFs root(target->root());
-
   RecordOutcome out;
   Aggregator agg;
   uint64_t decode_errors = 0;
-  Probes probes([&](const void* data, size_t size) {
+  TraceSession session(opts, [&](const void* data, size_t size) {
     auto decoded = decode_event(data, size);
     if (auto* err = std::get_if<DecodeError>(&decoded)) {
       if (decode_errors++ < 5) spdlog::warn("bad record: {}", err->reason);
@@ -145,6 +60,8 @@ RecordOutcome record_session(const RecordOptions& opts) {
       events_out.reset();
     }
   });
+  RecordTarget* target = &session.target();
+  RootFs root(target->root());
 
   Manifest& m = out.manifest;
   m.tool_version = kVersion;
@@ -154,59 +71,17 @@ RecordOutcome record_session(const RecordOptions& opts) {
   if (!opts.command.empty()) m.target.command = opts.command;
   m.target.lang = locale_from_env(target->environment());  // the target's, not pare's
   m.started_at = utc_now();
-  throw_if_interrupted();  // Ctrl-C before the target started: nothing to keep
   struct timespec since = coarse_now();  // inodes born after this were made by the run
-  target->start(probes);
-
-  std::map<std::string, std::string> traffic_env = target->traffic_env();
-  if (!opts.app_log.empty()) traffic_env["PARE_APP_LOG"] = opts.app_log;
-  TrafficRun traffic(opts.traffic, traffic_env);
-
-  auto start = Clock::now();
-  std::optional<Clock::time_point> stop_requested;
-  bool killed = false;
-  while (true) {
-    probes.poll(100);
-    bool alive = target->running();
-    traffic.set_alive(alive);
-    if (probes.scope_empty()) break;  // every process in scope has exited
-    // --pid: the process we attached to is gone (an entry for a pid that died
-    // between the /proc scan and its insert would otherwise keep us waiting).
-    if (!target->stoppable() && !alive) break;
-    bool want_stop = interrupt_signal() || (opts.duration_s && seconds_since(start) >= *opts.duration_s) ||
-                     (traffic.active() && traffic.done());
-    if (!stop_requested && want_stop) {
-      stop_requested = Clock::now();
-      if (interrupt_signal()) {
-        out.interrupted = interrupt_signal();
-        traffic.cancel();
-      }
-      if (!target->stoppable()) break;  // --pid: detach and leave it running
-      spdlog::info("stopping the target (SIGTERM) to record its shutdown");
-      target->stop(false);
-    }
-    if (stop_requested && !killed && seconds_since(*stop_requested) >= opts.traffic.stop_timeout_s) {
-      spdlog::warn("target still running {}s after SIGTERM: sending SIGKILL", opts.traffic.stop_timeout_s);
-      target->stop(true);
-      signal_scope(probes, SIGKILL);
-      killed = true;
-    }
-    if (killed && seconds_since(*stop_requested) >= opts.traffic.stop_timeout_s + 2) break;
-  }
-  traffic.set_alive(false);
-  out.traffic_error = traffic.join();
-  probes.drain();
-  target->finish();
-  // The signal that ended the recording is consumed: a second one aborts the closure.
-  if (interrupt_signal()) out.interrupted = interrupt_signal();
-  clear_interrupt();
+  SessionEnd end = session.run();
+  out.interrupted = end.interrupted;
+  out.traffic_error = end.traffic_error;
   m.ended_at = utc_now();
-  m.target.exit_status = target->exit_status;
+  m.target.exit_status = end.exit_status;
 
   TraceTotals totals;
-  totals.drops = probes.drops();
+  totals.drops = session.probes().drops();
   m.syscalls.emplace();
-  for (uint32_t nr : probes.syscalls())
+  for (uint32_t nr : session.probes().syscalls())
     m.syscalls->insert(syscall_name(static_cast<int>(nr)).value_or("syscall_" + std::to_string(nr)));
   fill_manifest_from_trace(m, agg.observations(), totals, root);
   std::unique_ptr<RootFs> pristine;

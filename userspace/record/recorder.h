@@ -28,6 +28,7 @@ struct RecordOptions {
   bool closure = true;               // apply the closure against the target's root
   ClosureOptions closure_opts;
   TrafficPlan traffic;               // also holds the stop timeout (SIGTERM, wait, SIGKILL)
+  bool every_hit = false;             // audit --all: the kernel reports every repeated access
   std::string pristine_root;         // slim: the source the app's root is an overlay of (what existed before)
 };
 
