@@ -118,3 +118,32 @@ TEST_CASE("a container runs under its generated profile - an unrecorded syscall 
   auto free = run_container(rootfs, work, "free", {"/bin/sh", "-c", "nice -n 5 /bin/true; echo done"}, nullptr);
   CHECK(free.err.find("Operation not permitted") == std::string::npos);
 }
+
+TEST_CASE("slim --seccomp: the profile beside the image, the verify run under it", "[seccomp][container][slim]") {
+  std::string rootfs = image_rootfs("nginx");
+  test::TempDir work;
+  const std::string tools = std::string(PARE_SOURCE_DIR) + "/tools/images";
+  // Host-side check during the verify run: the container's init has a seccomp filter (mode 2).
+  const std::string filtered =
+      "pid=$(\"$PARE_RUNTIME\" state \"$PARE_CONTAINER_ID\" | sed -n 's/.*\"pid\": *\\([0-9]*\\).*/\\1/p'); "
+      "grep -Eq '^Seccomp:[[:space:]]+2' /proc/$pid/status";
+  auto r = test::run_pare({"slim", "--from", rootfs, "-o", work / "out/", "--seccomp", "--report", work / "report.json",
+                           "--ready-tcp", "127.0.0.1:8080", "--traffic", tools + "/nginx.traffic", "--include",
+                           "/var/www/html/**", "--verify-traffic", filtered, "--", "/usr/sbin/nginx", "-g",
+                           "daemon off;"});
+  INFO(r.err);
+  REQUIRE(r.exit_code == 0);
+  CHECK_THAT(r.out, Catch::Contains("verify         passed"));
+  CHECK_THAT(r.out, Catch::Contains(work / "out.seccomp.json"));
+  json profile = json::parse(test::slurp(work / "out.seccomp.json"));
+  CHECK(profile["defaultAction"] == "SCMP_ACT_ERRNO");
+  auto names = profile["syscalls"][0]["names"];
+  for (auto s : {"accept4", "epoll_wait", "openat", "execve"}) {
+    INFO(s);
+    CHECK(std::find(names.begin(), names.end(), s) != names.end());
+  }
+  CHECK(std::find(names.begin(), names.end(), "personality") == names.end());
+  auto report = json::parse(test::slurp(work / "report.json"));
+  CHECK(report["seccomp"] == work / "out.seccomp.json");
+  CHECK_FALSE(fs::exists(work / "out/out.seccomp.json"));  // beside the image, never in it
+}

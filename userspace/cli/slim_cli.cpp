@@ -42,6 +42,9 @@ Command add_slim_command(CLI::App& app) {
       ->type_name("CMD");
   cmd->add_option("--verify-probe", o->verify_probes, "Extra GET for the verify run only (repeatable)")->type_name("URL");
   cmd->add_flag("--no-verify", *no_verify, "Do not run the minimal image");
+  cmd->add_flag("--seccomp", o->seccomp,
+                "Also write the recorded syscalls as a seccomp profile to OUT.seccomp.json (like pare seccomp)\n"
+                "and run the verify step under it");
   cmd->add_option("command", o->command, "-- CMD [ARGS...]: what to run (default: the image's Entrypoint + Cmd)");
   add_traffic_options(cmd, o->traffic);
   add_closure_options(cmd, o->closure);

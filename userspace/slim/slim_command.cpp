@@ -22,6 +22,7 @@
 #include "image/image_source.h"
 #include "image/oci_writer.h"
 #include "record/recorder.h"
+#include "seccomp/profile.h"
 #include "slim/overlay.h"
 #include "slim/run_spec.h"
 
@@ -63,6 +64,12 @@ RecordOutcome run_in_container(ContainerSpec spec, const std::string& rootfs, co
 
 }  // namespace
 
+std::string seccomp_profile_path(const std::string& output) {
+  std::string out = output;
+  while (out.size() > 1 && out.back() == '/') out.pop_back();
+  return out + ".seccomp.json";
+}
+
 int run_slim(const SlimOptions& opts) {
   SlimOptions o = opts;
   // Every output is checked before anything runs.
@@ -80,6 +87,12 @@ int run_slim(const SlimOptions& opts) {
     side_outputs.push_back(*manifest_plan);
     check_not_inside_output(o.save_manifest, "--save-manifest", o.output);
     if (manifest_plan->kind == OutputKind::kFile) plan_output(partial_name(o.save_manifest), "--save-manifest (partial)");
+  }
+  std::optional<OutputPlan> seccomp_plan;
+  if (o.seccomp) {
+    // Beside the image, never inside it: OUT.seccomp.json.
+    seccomp_plan = plan_output(seccomp_profile_path(o.output), "--seccomp");
+    side_outputs.push_back(*seccomp_plan);
   }
   check_outputs(side_outputs, {o.from});
   for (auto& e : o.env) require_utf8(e, "--env");
@@ -136,18 +149,27 @@ int run_slim(const SlimOptions& opts) {
   add_copy_result(report, copied);
   UsageReport usage = usage_report(rec.manifest, RootFs(src_root), minimal);
 
+  // The syscall profile of what ran; the verify run below runs under it.
+  nlohmann::json profile;
+  if (o.seccomp) {
+    profile = seccomp_profile(rec.manifest, true, "the recording");
+    spec.seccomp = profile;
+  }
+
   // 4. verify: the same traffic (plus the verify-only extras) against the minimal image.
   std::string verify = "skipped";
   if (o.verify) {
     TrafficPlan plan = o.traffic;
     plan.commands.insert(plan.commands.end(), o.verify_traffic.begin(), o.verify_traffic.end());
     plan.http_probes.insert(plan.http_probes.end(), o.verify_probes.begin(), o.verify_probes.end());
-    std::fprintf(stderr, "pare slim: verifying the minimal image under the same traffic\n");
+    std::fprintf(stderr, "pare slim: verifying the minimal image under the same traffic%s\n",
+                 o.seccomp ? " and its seccomp profile" : "");
     RecordOutcome ver = run_in_container(spec, minimal, work / "verify", o, plan, false);
     if (ver.interrupted) throw Interrupted(ver.interrupted);
     if (!ver.traffic_error.empty())
       throw Error(kExitVerify, "the minimal image failed its traffic: " + ver.traffic_error +
-                                   " (the full image passed; see the app output above; --include what it misses)");
+                                   " (the full image passed; see the app output above; --include what it misses" +
+                                   (o.seccomp ? "; it ran under the generated seccomp profile" : "") + ")");
     if (rec.manifest.target.exit_status && ver.manifest.target.exit_status &&
         *rec.manifest.target.exit_status != *ver.manifest.target.exit_status)
       throw Error(kExitVerify, "the minimal image exited " + std::to_string(*ver.manifest.target.exit_status) +
@@ -174,12 +196,19 @@ int run_slim(const SlimOptions& opts) {
     j["complete"] = rec.manifest.complete;
     j["kept_paths"] = rec.manifest.paths.size();
     add_usage_to_json(j, usage);
+    if (seccomp_plan) j["seccomp"] = encode_name(seccomp_plan->given);
     report_out = std::make_unique<OutputFile>(*report_plan);
     report_out->write(j.dump(2) + "\n");
+  }
+  std::unique_ptr<OutputFile> seccomp_out;
+  if (seccomp_plan) {
+    seccomp_out = std::make_unique<OutputFile>(*seccomp_plan);
+    seccomp_out->write(profile.dump(2) + "\n");
   }
   throw_if_interrupted();
   publish_rootfs(minimal, format, o.output, oci, work.path());
   if (report_out) report_out->commit();
+  if (seccomp_out) seccomp_out->commit();
 
   double ratio = report.after.bytes ? static_cast<double>(report.before.bytes) / static_cast<double>(report.after.bytes) : 0;
   std::printf("%-14s %s\n", "image", o.output.c_str());
@@ -191,6 +220,8 @@ int run_slim(const SlimOptions& opts) {
   std::printf("%-14s %zu paths\n", "kept", rec.manifest.paths.size());
   std::printf("%-14s %s\n", "complete", rec.manifest.complete ? "yes" : "NO (see the manifest)");
   std::printf("%-14s %s\n", "verify", verify.c_str());
+  if (seccomp_plan) std::printf("%-14s %s (%zu syscalls)\n", "seccomp", printable_name(seccomp_plan->given).c_str(),
+                                profile["syscalls"].empty() ? size_t{0} : profile["syscalls"][0]["names"].size());
   std::fflush(stdout);
   std::fputs(usage_to_text(usage).c_str(), stderr);
   return kExitOk;

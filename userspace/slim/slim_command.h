@@ -29,10 +29,14 @@ struct SlimOptions {
   std::vector<std::string> verify_traffic;  // extra commands for the verify run only
   std::vector<std::string> verify_probes;   // extra probes for the verify run only
   bool verify = true;
+  bool seccomp = false;               // --seccomp: OUT.seccomp.json, and the verify run under it
   ClosureOptions closure;
   uint64_t max_unpacked_size = kDefaultMaxUnpackedBytes;  // --max-unpacked-size: bound on unpacking an image
 };
 
 int run_slim(const SlimOptions& opts);
+
+// Where --seccomp writes the profile: beside OUT ("out/" -> "out.seccomp.json").
+std::string seccomp_profile_path(const std::string& output);
 
 }  // namespace pare
