@@ -230,3 +230,27 @@ TEST_CASE("audit: a long exec/open loop keeps pare's memory flat", "[audit][long
   INFO("findings: " << test::slurp(d / "f.jsonl").substr(0, 2000));
   CHECK(test::slurp(d / "f.jsonl").empty());
 }
+
+TEST_CASE("io_uring use: a blind spot in the manifest, a note in the profile, a finding in the audit", "[audit][seccomp]") {
+  test::TempDir d;
+  auto ring = record_manifest(d, "ring.json", {test::fixture(), "io_uring", d.path()});
+  json m = json::parse(test::slurp(ring));
+  CHECK(m["complete"] == false);
+  CHECK(m["blind_spots"].dump().find("io_uring") != std::string::npos);
+  CHECK(m["syscalls"].dump().find("\"io_uring_setup\"") != std::string::npos);
+  auto p = test::run_pare({"seccomp", ring});
+  INFO(p.err);
+  REQUIRE(p.exit_code == 0);
+  CHECK(json::parse(p.out)["x-pare-notes"].dump().find("io_uring") != std::string::npos);
+
+  auto quiet = record_manifest(d, "quiet.json", {test::fixture(), "quiet", d.path()});
+  auto r = audit(quiet, {test::fixture(), "io_uring", d.path()});
+  auto findings = lines_of(r.out);
+  INFO(r.err << dump_all(findings));
+  CHECK(r.exit_code == 1);
+  CHECK(find(findings, "io_uring", ""));
+  bool setup = false;
+  for (auto& f : findings) setup |= f["kind"] == "syscall" && f["syscall"] == "io_uring_setup";
+  CHECK(setup);
+  CHECK(r.err.find("INCOMPLETE: io_uring") != std::string::npos);
+}
