@@ -4,19 +4,50 @@ namespace pare {
 
 using nlohmann::json;
 
-json parse_json_limited(const std::string& text, const std::string& what, ExitCode code) {
+namespace {
+
+// A first pass that builds nothing and only counts nesting: it stops at the
+// first container deeper than the limit. (nlohmann's callback parser would do
+// this in one pass, but it rescans every object's members each time a member
+// object ends: quadratic on a manifest with 10^5 paths.)
+class DepthCheck : public json::json_sax_t {
+ public:
   bool too_deep = false;
-  // The callback sees the depth before a container is built; returning false
-  // there discards it, and we stop caring about anything that follows.
-  json::parser_callback_t limit = [&](int depth, json::parse_event_t event, json&) {
-    if ((event == json::parse_event_t::object_start || event == json::parse_event_t::array_start) &&
-        depth >= kMaxJsonDepth)
-      too_deep = true;
-    return !too_deep;
-  };
-  json j;
+  bool null() override { return true; }
+  bool boolean(bool) override { return true; }
+  bool number_integer(number_integer_t) override { return true; }
+  bool number_unsigned(number_unsigned_t) override { return true; }
+  bool number_float(number_float_t, const string_t&) override { return true; }
+  bool string(string_t&) override { return true; }
+  bool binary(binary_t&) override { return true; }
+  bool key(string_t&) override { return true; }
+  bool start_object(std::size_t) override { return enter(); }
+  bool end_object() override { return leave(); }
+  bool start_array(std::size_t) override { return enter(); }
+  bool end_array() override { return leave(); }
+  // Malformed input: the real parse below reports it with its position.
+  bool parse_error(std::size_t, const std::string&, const nlohmann::detail::exception&) override { return false; }
+
+ private:
+  bool enter() {
+    if (++depth_ <= kMaxJsonDepth) return true;
+    too_deep = true;
+    return false;
+  }
+  bool leave() {
+    --depth_;
+    return true;
+  }
+  int depth_ = 0;
+};
+
+}  // namespace
+
+namespace {
+
+[[noreturn]] void rethrow_json_error(const std::string& what, ExitCode code) {
   try {
-    j = json::parse(text, limit, true);
+    throw;
   } catch (const json::parse_error& e) {
     // e.byte is where the parser gave up.
     throw Error(code, what + ": not valid JSON (at byte " + std::to_string(e.byte) + ")");
@@ -24,9 +55,47 @@ json parse_json_limited(const std::string& text, const std::string& what, ExitCo
     // A number too large for any JSON number type (1e400) is out_of_range, not a parse error.
     throw Error(code, what + ": not usable JSON (" + std::string(e.what()).substr(0, 120) + ")");
   }
-  if (too_deep)
-    throw Error(code, what + ": nested deeper than " + std::to_string(kMaxJsonDepth) + " levels (refused)");
+}
+
+Error too_deep_error(const std::string& what, ExitCode code) {
+  return Error(code, what + ": nested deeper than " + std::to_string(kMaxJsonDepth) + " levels (refused)");
+}
+
+}  // namespace
+
+json parse_json_streaming(const std::string& text, const std::string& what, ExitCode code,
+                          const json::parser_callback_t& on_event) {
+  bool too_deep = false;
+  // Depth is checked before a container is built; once too deep, everything is dropped.
+  json::parser_callback_t limit = [&](int depth, json::parse_event_t event, json& parsed) {
+    if ((event == json::parse_event_t::object_start || event == json::parse_event_t::array_start) &&
+        depth >= kMaxJsonDepth)
+      too_deep = true;
+    return !too_deep && on_event(depth, event, parsed);
+  };
+  json j;
+  try {
+    j = json::parse(text, limit, true);
+  } catch (const json::exception&) {
+    rethrow_json_error(what, code);
+  }
+  if (too_deep) throw too_deep_error(what, code);
   return j;
+}
+
+json parse_json_limited(const std::string& text, const std::string& what, ExitCode code) {
+  DepthCheck depth;
+  try {
+    json::sax_parse(text, &depth);
+  } catch (const json::exception&) {
+    // Reported by the parse below, which sees the same input.
+  }
+  if (depth.too_deep) throw too_deep_error(what, code);
+  try {
+    return json::parse(text);
+  } catch (const json::exception&) {
+    rethrow_json_error(what, code);
+  }
 }
 
 }  // namespace pare

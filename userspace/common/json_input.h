@@ -20,4 +20,12 @@ inline constexpr int kMaxJsonDepth = 64;
 // "WHAT: reason").
 nlohmann::json parse_json_limited(const std::string& text, const std::string& what, ExitCode code = kExitBadInput);
 
+// The same limits, for readers that take big documents apart while parsing:
+// ON_EVENT sees every parse event (nlohmann's parser_callback_t) and returns
+// false to drop the value just completed, so a 10^5-entry manifest never
+// exists as one DOM. Only members dropped as soon as they end keep this
+// linear: nlohmann rescans an object's members after each member object it keeps.
+nlohmann::json parse_json_streaming(const std::string& text, const std::string& what, ExitCode code,
+                                    const nlohmann::json::parser_callback_t& on_event);
+
 }  // namespace pare

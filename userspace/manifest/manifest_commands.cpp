@@ -16,11 +16,16 @@ namespace pare {
 
 namespace {
 
-std::vector<Manifest> read_all(const std::vector<std::string>& paths) {
-  std::vector<Manifest> out;
-  for (auto& p : paths) {
+// The union of the manifests at PATHS, read and merged one at a time.
+Manifest read_merged(const std::vector<std::string>& paths) {
+  Manifest out;
+  for (size_t i = 0; i < paths.size(); ++i) {
     throw_if_interrupted();
-    out.push_back(read_manifest_file(p));
+    Manifest m = read_manifest_file(paths[i]);
+    if (i == 0)
+      out = merge_start(std::move(m));
+    else
+      merge_into(out, std::move(m));
   }
   return out;
 }
@@ -43,7 +48,7 @@ std::string rules_help() {
 int run_manifest_closure(const ManifestCommandOptions& o) {
   if (o.inputs.empty()) throw Error(kExitUsage, "manifest needs at least one input manifest");
   OutputFile out(checked_output(o.output, o.inputs));
-  Manifest m = merge_manifests(read_all(o.inputs));
+  Manifest m = read_merged(o.inputs);
   RootFs fs(o.rootfs);
   stall_point("manifest-closure");
   ClosureStats st = apply_closure(m, fs, o.closure);
@@ -57,7 +62,7 @@ int run_manifest_closure(const ManifestCommandOptions& o) {
 int run_merge(const std::vector<std::string>& inputs, const std::string& output) {
   if (inputs.empty()) throw Error(kExitUsage, "merge needs at least one input manifest");
   OutputFile out(checked_output(output, inputs));
-  std::string text = manifest_to_string(merge_manifests(read_all(inputs)));
+  std::string text = manifest_to_string(read_merged(inputs));
   out.write(text);
   out.commit();
   return kExitOk;

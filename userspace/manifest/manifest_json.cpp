@@ -1,4 +1,6 @@
+#include <algorithm>
 #include <fstream>
+#include <optional>
 #include <sstream>
 
 #include "common/error.h"
@@ -89,26 +91,125 @@ class Reader {
     set(static_cast<uint32_t>(ranged(member(*it, where + ".first", "pid"), where + ".first.pid", 0, UINT32_MAX)),
         str(member(*it, where + ".first", "comm"), where + ".first.comm"));
   }
-  template <class F>
-  void each(const json& obj, const char* key, F&& f) const {
-    auto it = obj.find(key);
-    if (it == obj.end()) return;
-    if (!it->is_object()) fail(key, "expected an object keyed by path");
-    for (auto& [k, v] : it->items()) {
-      std::string path = path_key(k, key);
-      std::string where = std::string(key) + " \"" + printable_name(path).substr(0, 200) + "\"";
-      if (!v.is_object()) fail(where, "expected an object");
-      f(path, v, where);
-    }
-  }
 
  private:
   std::string source_;
 };
 
+
+// The four maps keyed by name; their entries are read one at a time (and,
+// from a file, while parsing: see read_manifest_file).
+enum class Section { kPaths, kMissing, kProcesses, kUnbacked };
+constexpr Section kSections[] = {Section::kPaths, Section::kMissing, Section::kProcesses, Section::kUnbacked};
+
+const char* section_name(Section s) {
+  switch (s) {
+    case Section::kPaths: return "paths";
+    case Section::kMissing: return "missing";
+    case Section::kProcesses: return "processes";
+    case Section::kUnbacked: return "unbacked";
+  }
+  return "";
+}
+
+std::optional<Section> section_named(const std::string& name) {
+  for (Section s : kSections)
+    if (name == section_name(s)) return s;
+  return std::nullopt;
+}
+
+void read_entry(const Reader& r, Manifest& m, Section section, const std::string& key, const json& v) {
+  // Unbacked names (memfd:x, pipe:[12]) are not paths; the others are checked as paths.
+  std::string name = section == Section::kUnbacked ? r.str(key, "unbacked") : r.path_key(key, section_name(section));
+  std::string w = std::string(section_name(section)) + " \"" + printable_name(name).substr(0, 200) + "\"";
+  if (!v.is_object()) r.fail(w, "expected an object");
+  auto first = [&](uint32_t& pid, std::string& comm) {
+    r.first(v, w, [&](uint32_t p, std::string c) {
+      pid = p;
+      comm = std::move(c);
+    });
+  };
+  switch (section) {
+    case Section::kPaths: {
+      PathEntry e;
+      e.type = r.str(r.member(v, w, "type"), w + ".type");
+      e.kinds = r.str_set(r.member(v, w, "kinds"), w + ".kinds");
+      if (auto it = v.find("why"); it != v.end()) e.why = r.str_set(*it, w + ".why");
+      if (auto it = v.find("target"); it != v.end()) e.target = r.str(*it, w + ".target");
+      if (auto it = v.find("pseudo"); it != v.end()) {
+        if (!it->is_boolean()) r.fail(w + ".pseudo", "expected true or false");
+        e.pseudo = it->get<bool>();
+      }
+      if (auto it = v.find("created"); it != v.end()) {
+        if (!it->is_boolean()) r.fail(w + ".created", "expected true or false");
+        e.created = it->get<bool>();
+      }
+      if (auto it = v.find("count"); it != v.end()) e.count = r.uint(*it, w + ".count");
+      first(e.first_pid, e.first_comm);
+      m.paths[name] = std::move(e);
+      break;
+    }
+    case Section::kMissing: {
+      MissingEntry e;
+      e.kinds = r.str_set(r.member(v, w, "kinds"), w + ".kinds");
+      e.errors = r.str_set(r.member(v, w, "errors"), w + ".errors");
+      if (auto it = v.find("count"); it != v.end()) e.count = r.uint(*it, w + ".count");
+      first(e.first_pid, e.first_comm);
+      m.missing[name] = std::move(e);
+      break;
+    }
+    case Section::kProcesses: {
+      ProcessEntry e;
+      e.execs = r.uint(r.member(v, w, "execs"), w + ".execs");
+      if (auto it = v.find("scripts"); it != v.end()) e.scripts = r.str_set(*it, w + ".scripts");
+      first(e.first_pid, e.first_comm);
+      m.processes[name] = std::move(e);
+      break;
+    }
+    case Section::kUnbacked: {
+      UnbackedEntry e;
+      e.kinds = r.str_set(r.member(v, w, "kinds"), w + ".kinds");
+      if (auto c = v.find("count"); c != v.end()) e.count = r.uint(*c, w + ".count");
+      first(e.first_pid, e.first_comm);
+      m.unbacked[name] = std::move(e);
+      break;
+    }
+  }
+}
+
 }  // namespace
 
-json manifest_to_json(const Manifest& m) {
+namespace {
+
+json entry_json(const PathEntry& e) {
+  json o = {{"type", text(e.type)}, {"kinds", strings(e.kinds)}, {"why", strings(e.why)}, {"count", e.count}};
+  if (e.target) o["target"] = text(*e.target);
+  if (e.pseudo) o["pseudo"] = true;
+  if (e.created) o["created"] = true;
+  if (e.first_pid) o["first"] = first_seen(e.first_pid, e.first_comm);
+  return o;
+}
+
+json entry_json(const MissingEntry& e) {
+  json o = {{"kinds", strings(e.kinds)}, {"errors", strings(e.errors)}, {"count", e.count}};
+  if (e.first_pid) o["first"] = first_seen(e.first_pid, e.first_comm);
+  return o;
+}
+
+json entry_json(const ProcessEntry& e) {
+  json o = {{"execs", e.execs}, {"scripts", strings(e.scripts)}};
+  if (e.first_pid) o["first"] = first_seen(e.first_pid, e.first_comm);
+  return o;
+}
+
+json entry_json(const UnbackedEntry& e) {
+  json o = {{"kinds", strings(e.kinds)}, {"count", e.count}};
+  if (e.first_pid) o["first"] = first_seen(e.first_pid, e.first_comm);
+  return o;
+}
+
+// Everything but the four maps of entries.
+json header_json(const Manifest& m) {
   json j;
   j["schema_version"] = m.schema_version;
   j["tool"] = {{"name", "pare"}, {"version", text(m.tool_version)}};
@@ -127,38 +228,49 @@ json manifest_to_json(const Manifest& m) {
   j["drops"] = drops;
   j["truncated"] = m.truncated;
   j["blind_spots"] = strings(m.blind_spots);
-  json paths = json::object();
-  for (auto& [p, e] : m.paths) {
-    json o = {{"type", text(e.type)}, {"kinds", strings(e.kinds)}, {"why", strings(e.why)}, {"count", e.count}};
-    if (e.target) o["target"] = text(*e.target);
-    if (e.pseudo) o["pseudo"] = true;
-    if (e.created) o["created"] = true;
-    if (e.first_pid) o["first"] = first_seen(e.first_pid, e.first_comm);
-    paths[encode_name(p)] = o;
-  }
-  j["paths"] = paths;
-  json missing = json::object();
-  for (auto& [p, e] : m.missing) {
-    json o = {{"kinds", strings(e.kinds)}, {"errors", strings(e.errors)}, {"count", e.count}};
-    if (e.first_pid) o["first"] = first_seen(e.first_pid, e.first_comm);
-    missing[encode_name(p)] = o;
-  }
-  j["missing"] = missing;
-  json procs = json::object();
-  for (auto& [p, e] : m.processes) {
-    json o = {{"execs", e.execs}, {"scripts", strings(e.scripts)}};
-    if (e.first_pid) o["first"] = first_seen(e.first_pid, e.first_comm);
-    procs[encode_name(p)] = o;
-  }
-  j["processes"] = procs;
-  json unbacked = json::object();
-  for (auto& [p, e] : m.unbacked) {
-    json o = {{"kinds", strings(e.kinds)}, {"count", e.count}};
-    if (e.first_pid) o["first"] = first_seen(e.first_pid, e.first_comm);
-    unbacked[encode_name(p)] = o;
-  }
-  j["unbacked"] = unbacked;
+  for (Section s : kSections) j[section_name(s)] = json::object();
   if (m.syscalls) j["syscalls"] = strings(*m.syscalls);
+  return j;
+}
+
+template <class Map>
+json section_json(const Map& entries) {
+  json o = json::object();
+  for (auto& [name, e] : entries) o[encode_name(name)] = entry_json(e);
+  return o;
+}
+
+// One section as dump(2) would print it at depth 1, an entry at a time.
+template <class Map>
+std::string section_text(const Map& entries) {
+  // JSON objects are ordered by their (encoded) keys, not by the raw bytes.
+  std::vector<std::pair<std::string, const typename Map::mapped_type*>> order;
+  order.reserve(entries.size());
+  for (auto& [name, e] : entries) order.emplace_back(encode_name(name), &e);
+  std::sort(order.begin(), order.end(), [](auto& a, auto& b) { return a.first < b.first; });
+  std::string out = "{";
+  for (size_t i = 0; i < order.size(); ++i) {
+    out += i ? ",\n    " : "\n    ";
+    out += json(order[i].first).dump();
+    out += ": ";
+    std::string value = entry_json(*order[i].second).dump(2);
+    for (char c : value) {
+      out += c;
+      if (c == '\n') out += "    ";
+    }
+  }
+  out += "\n  }";
+  return out;
+}
+
+}  // namespace
+
+json manifest_to_json(const Manifest& m) {
+  json j = header_json(m);
+  j["paths"] = section_json(m.paths);
+  j["missing"] = section_json(m.missing);
+  j["processes"] = section_json(m.processes);
+  j["unbacked"] = section_json(m.unbacked);
   return j;
 }
 
@@ -201,50 +313,12 @@ Manifest manifest_from_json(const json& j, const std::string& source) {
     if (!it->is_array()) r.fail("blind_spots", "expected an array of strings");
     for (auto& s : *it) m.blind_spots.push_back(r.str(s, "blind_spots"));
   }
-  r.each(j, "paths", [&](const std::string& p, const json& v, const std::string& w) {
-    PathEntry e;
-    e.type = r.str(r.member(v, w, "type"), w + ".type");
-    e.kinds = r.str_set(r.member(v, w, "kinds"), w + ".kinds");
-    if (auto it = v.find("why"); it != v.end()) e.why = r.str_set(*it, w + ".why");
-    if (auto it = v.find("target"); it != v.end()) e.target = r.str(*it, w + ".target");
-    if (auto it = v.find("pseudo"); it != v.end()) {
-      if (!it->is_boolean()) r.fail(w + ".pseudo", "expected true or false");
-      e.pseudo = it->get<bool>();
-    }
-    if (auto it = v.find("created"); it != v.end()) {
-      if (!it->is_boolean()) r.fail(w + ".created", "expected true or false");
-      e.created = it->get<bool>();
-    }
-    if (auto it = v.find("count"); it != v.end()) e.count = r.uint(*it, w + ".count");
-    r.first(v, w, [&](uint32_t pid, std::string comm) { e.first_pid = pid; e.first_comm = std::move(comm); });
-    m.paths[p] = std::move(e);
-  });
-  r.each(j, "missing", [&](const std::string& p, const json& v, const std::string& w) {
-    MissingEntry e;
-    e.kinds = r.str_set(r.member(v, w, "kinds"), w + ".kinds");
-    e.errors = r.str_set(r.member(v, w, "errors"), w + ".errors");
-    if (auto it = v.find("count"); it != v.end()) e.count = r.uint(*it, w + ".count");
-    r.first(v, w, [&](uint32_t pid, std::string comm) { e.first_pid = pid; e.first_comm = std::move(comm); });
-    m.missing[p] = std::move(e);
-  });
-  r.each(j, "processes", [&](const std::string& p, const json& v, const std::string& w) {
-    ProcessEntry e;
-    e.execs = r.uint(r.member(v, w, "execs"), w + ".execs");
-    if (auto it = v.find("scripts"); it != v.end()) e.scripts = r.str_set(*it, w + ".scripts");
-    r.first(v, w, [&](uint32_t pid, std::string comm) { e.first_pid = pid; e.first_comm = std::move(comm); });
-    m.processes[p] = std::move(e);
-  });
-  if (auto it = j.find("unbacked"); it != j.end()) {
-    if (!it->is_object()) r.fail("unbacked", "expected an object");
-    for (auto& [key, v] : it->items()) {
-      std::string k = r.str(key, "unbacked");
-      std::string w = "unbacked \"" + printable_name(k).substr(0, 200) + "\"";
-      UnbackedEntry e;
-      e.kinds = r.str_set(r.member(v, w, "kinds"), w + ".kinds");
-      if (auto c = v.find("count"); c != v.end()) e.count = r.uint(*c, w + ".count");
-      r.first(v, w, [&](uint32_t pid, std::string comm) { e.first_pid = pid; e.first_comm = std::move(comm); });
-      m.unbacked[k] = std::move(e);
-    }
+  for (Section section : kSections) {
+    auto it = j.find(section_name(section));
+    if (it == j.end()) continue;
+    if (!it->is_object())
+      r.fail(section_name(section), section == Section::kUnbacked ? "expected an object" : "expected an object keyed by path");
+    for (auto& [key, v] : it->items()) read_entry(r, m, section, key, v);
   }
   if (auto it = j.find("syscalls"); it != j.end()) m.syscalls = r.str_set(*it, "syscalls");
   return m;
@@ -256,9 +330,52 @@ Manifest read_manifest_file(const std::string& path) {
   std::stringstream ss;
   ss << in.rdbuf();
   if (in.bad()) throw Error(kExitBadInput, errno_message("cannot read manifest " + path, errno));
-  return manifest_from_json(parse_json_limited(ss.str(), "manifest " + path), path);
+  // Entries of paths/missing/processes/unbacked are read as each one ends and
+  // dropped from the DOM: memory and time stay linear in the manifest's size.
+  Reader r(path);
+  Manifest entries;
+  std::optional<Section> section;  // the top-level member being parsed, when it is an object of entries
+  std::string key;
+  auto on_event = [&](int depth, json::parse_event_t event, json& parsed) {
+    using E = json::parse_event_t;
+    if (depth == 1 && event == E::key) section = section_named(parsed.get<std::string>());
+    if (depth == 1 && event == E::array_start) section.reset();  // not entries: the reader below complains
+    if (depth == 2 && event == E::key) key = parsed.get<std::string>();
+    if (depth == 2 && event == E::object_end && section) {
+      read_entry(r, entries, *section, key, parsed);
+      return false;
+    }
+    return true;
+  };
+  std::string text = ss.str();
+  ss.str(std::string());
+  json rest = parse_json_streaming(text, "manifest " + path, kExitBadInput, on_event);
+  std::string().swap(text);
+  Manifest m = manifest_from_json(rest, path);
+  for (auto& [k, e] : entries.paths) m.paths.insert_or_assign(k, std::move(e));
+  for (auto& [k, e] : entries.missing) m.missing.insert_or_assign(k, std::move(e));
+  for (auto& [k, e] : entries.processes) m.processes.insert_or_assign(k, std::move(e));
+  for (auto& [k, e] : entries.unbacked) m.unbacked.insert_or_assign(k, std::move(e));
+  return m;
 }
 
-std::string manifest_to_string(const Manifest& m) { return manifest_to_json(m).dump(2) + "\n"; }
+std::string manifest_to_string(const Manifest& m) {
+  // The same text as manifest_to_json(m).dump(2), without the whole DOM:
+  // the header is dumped with empty sections, then each is spliced in. A
+  // top-level member prints as `\n  "paths": {}` exactly once (strings
+  // cannot hold a raw newline), so the splice is unambiguous.
+  std::string out = header_json(m).dump(2);
+  auto splice = [&](const char* name, std::string body) {
+    if (body == "{\n  }") return;  // empty: dump prints {}
+    std::string placeholder = std::string("\n  \"") + name + "\": {}";
+    auto at = out.find(placeholder);
+    out.replace(at + placeholder.size() - 2, 2, body);
+  };
+  splice("paths", section_text(m.paths));
+  splice("missing", section_text(m.missing));
+  splice("processes", section_text(m.processes));
+  splice("unbacked", section_text(m.unbacked));
+  return out + "\n";
+}
 
 }  // namespace pare

@@ -36,16 +36,27 @@ std::vector<std::string> sorted_union(const std::vector<std::string>& a, const s
 
 }  // namespace
 
-Manifest merge_manifests(const std::vector<Manifest>& inputs) {
+Manifest merge_manifests(std::vector<Manifest> inputs) {
   Manifest out;
   if (inputs.empty()) return out;
-  out = inputs.front();
+  out = merge_start(std::move(inputs.front()));
+  for (size_t i = 1; i < inputs.size(); ++i) {
+    merge_into(out, std::move(inputs[i]));
+    inputs[i] = Manifest();  // memory back as soon as it is merged
+  }
+  return out;
+}
+
+Manifest merge_start(Manifest first) {
   // Normalise the first input the way every later one is merged, so the
   // result does not depend on which input came first.
-  out.incomplete_reasons = sorted_union(out.incomplete_reasons, {});
-  out.blind_spots = sorted_union(out.blind_spots, {});
-  for (size_t i = 1; i < inputs.size(); ++i) {
-    const Manifest& in = inputs[i];
+  first.incomplete_reasons = sorted_union(first.incomplete_reasons, {});
+  first.blind_spots = sorted_union(first.blind_spots, {});
+  return first;
+}
+
+void merge_into(Manifest& out, Manifest&& in) {
+  {
     out.tool_version = std::max(out.tool_version, in.tool_version);
     if (!(out.target.command == in.target.command && out.target.pid == in.target.pid &&
           out.target.root == in.target.root)) {
@@ -68,7 +79,7 @@ Manifest merge_manifests(const std::vector<Manifest>& inputs) {
     out.truncated = std::max(out.truncated, in.truncated);
 
     for (auto& [p, e] : in.paths) {
-      auto [it, added] = out.paths.try_emplace(p, e);
+      auto [it, added] = out.paths.try_emplace(p, std::move(e));
       if (added) continue;
       auto& o = it->second;
       unite(o.kinds, e.kinds);
@@ -83,7 +94,7 @@ Manifest merge_manifests(const std::vector<Manifest>& inputs) {
       merge_first(o, e);
     }
     for (auto& [p, e] : in.missing) {
-      auto [it, added] = out.missing.try_emplace(p, e);
+      auto [it, added] = out.missing.try_emplace(p, std::move(e));
       if (added) continue;
       unite(it->second.kinds, e.kinds);
       unite(it->second.errors, e.errors);
@@ -91,21 +102,20 @@ Manifest merge_manifests(const std::vector<Manifest>& inputs) {
       merge_first(it->second, e);
     }
     for (auto& [p, e] : in.processes) {
-      auto [it, added] = out.processes.try_emplace(p, e);
+      auto [it, added] = out.processes.try_emplace(p, std::move(e));
       if (added) continue;
       unite(it->second.scripts, e.scripts);
       it->second.execs = std::max(it->second.execs, e.execs);
       merge_first(it->second, e);
     }
     for (auto& [p, e] : in.unbacked) {
-      auto [it, added] = out.unbacked.try_emplace(p, e);
+      auto [it, added] = out.unbacked.try_emplace(p, std::move(e));
       if (added) continue;
       unite(it->second.kinds, e.kinds);
       it->second.count = std::max(it->second.count, e.count);
       merge_first(it->second, e);
     }
   }
-  return out;
 }
 
 }  // namespace pare

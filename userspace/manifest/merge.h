@@ -10,6 +10,12 @@
 
 namespace pare {
 
-Manifest merge_manifests(const std::vector<Manifest>& inputs);
+Manifest merge_manifests(std::vector<Manifest> inputs);
+
+// The same union one input at a time (pare merge folds files as it reads
+// them, so only the result and one input are in memory):
+// out = merge_start(first); merge_into(out, next)...
+Manifest merge_start(Manifest first);
+void merge_into(Manifest& out, Manifest&& in);
 
 }  // namespace pare
