@@ -97,6 +97,8 @@ struct {
 	__type(value, struct syscall_bits);
 } syscalls_seen SEC(".maps");
 
+/* Data waiting before a record wakes the consumer (16 MiB ring: far from full). */
+#define RING_WAKEUP_BYTES (256 * 1024)
 struct {
 	__uint(type, BPF_MAP_TYPE_RINGBUF);
 	__uint(max_entries, 16 * 1024 * 1024);

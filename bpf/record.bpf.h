@@ -103,7 +103,13 @@ static __always_inline void record_submit(struct record *r, struct dedup_key *ke
 	if (size > REC_BUF_SIZE - 1)
 		size = REC_BUF_SIZE - 1;
 	r->ev->size = size;
-	if (bpf_ringbuf_output(&events, r->buf, size, 0)) {
+	/* Batched wakeups: userspace is woken only once a batch is waiting; below
+	 * that it picks records up on its poll timeout (Probes::poll consumes
+	 * then too). A wakeup per record cost the traced app a context switch per
+	 * new file on many-file workloads. */
+	__u64 wake = bpf_ringbuf_query(&events, BPF_RB_AVAIL_DATA) >= RING_WAKEUP_BYTES ? BPF_RB_FORCE_WAKEUP
+										       : BPF_RB_NO_WAKEUP;
+	if (bpf_ringbuf_output(&events, r->buf, size, wake)) {
 		count_drop(r->ev->type);
 		if (key)
 			dedup_forget(key);

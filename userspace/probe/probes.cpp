@@ -140,6 +140,9 @@ std::vector<uint32_t> Probes::traced_tgids() const {
 int Probes::poll(int timeout_ms) {
   int n = ring_buffer__poll(ring_, timeout_ms);
   if (n < 0 && n != -EINTR) throw Error(kExitFailure, errno_message("ring buffer poll failed", -n));
+  // Records below the kernel's wakeup batch (bpf/record.bpf.h) raise no
+  // epoll event: the timeout is when they are taken.
+  if (n <= 0) n = ring_buffer__consume(ring_);
   return n < 0 ? 0 : n;
 }
 

@@ -101,8 +101,14 @@ SessionEnd TraceSession::run(const std::function<bool()>& tick) {
   std::optional<Clock::time_point> stop_requested;
   bool killed = false;
   bool caller_stop = false;
+  auto last_checks = Clock::now();
   while (true) {
-    probes_->poll(100);
+    int handled = probes_->poll(100);
+    // Under a stream of records poll returns at once, again and again: the
+    // checks below (a scan of the kernel's scope map among them) run at most
+    // every 50 ms, not once per batch.
+    if (handled > 0 && Clock::now() - last_checks < std::chrono::milliseconds(50)) continue;
+    last_checks = Clock::now();
     if (tick && !caller_stop) caller_stop = tick();
     bool alive = target_->running();
     traffic.set_alive(alive);
