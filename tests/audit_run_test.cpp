@@ -254,3 +254,13 @@ TEST_CASE("io_uring use: a blind spot in the manifest, a note in the profile, a 
   CHECK(setup);
   CHECK(r.err.find("INCOMPLETE: io_uring") != std::string::npos);
 }
+
+TEST_CASE("audit: what a traffic command prints goes to stderr, never among the findings", "[audit]") {
+  test::TempDir d;
+  auto m = record_manifest(d, "m.json", {"/bin/sleep", "0.2"});
+  auto r = test::run_pare({"audit", "--manifest", m, "--traffic", "echo traffic-noise", "--", "/bin/sleep", "5"});
+  INFO(r.err << r.out);
+  CHECK(r.out.find("traffic-noise") == std::string::npos);
+  CHECK(r.err.find("traffic-noise") != std::string::npos);
+  for (auto& f : lines_of(r.out)) CHECK(f.contains("kind"));  // every stdout line is a finding
+}

@@ -40,6 +40,8 @@ int run_shell(const std::string& cmd, const std::map<std::string, std::string>& 
   if (pid < 0) return -1;
   if (pid == 0) {
     setpgid(0, 0);  // its own group, so a timeout kills everything it started
+    // pare's stdout carries data (a manifest, audit findings): what the traffic prints goes to stderr.
+    dup2(STDERR_FILENO, STDOUT_FILENO);
     for (auto& [k, v] : env) setenv(k.c_str(), v.c_str(), 1);
     execl("/bin/sh", "sh", "-c", cmd.c_str(), static_cast<char*>(nullptr));
     _exit(127);
