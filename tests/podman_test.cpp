@@ -135,6 +135,41 @@ TEST_CASE("slim straight from podman's store: podman:NAME, --load podman", "[con
   serves_traffic(s, "localhost/pare-nginx:slim");
 }
 
+TEST_CASE("containers-storage through skopeo when podman is not installed - a missing image is exit 4", "[container][podman]") {
+  test::PodmanStore s;
+  test::TempDir work;
+  work.write("tiny/hello", "hi\n");
+  s.import(work / "tiny", "localhost/pare-tiny:1");
+  auto m = test::run_pare({"manifest", "--rootfs", work / "tiny", "--include", "/hello",
+                           std::string(PARE_SOURCE_DIR) + "/tests/data/empty-manifest.json", "-o", work / "m.json"});
+  REQUIRE(m.exit_code == 0);
+  // A PATH with skopeo and no podman.
+  fs::create_directories(work / "bin");
+  fs::create_symlink("/usr/bin/skopeo", work / "bin/skopeo");
+  std::map<std::string, std::string> env = s.env();
+  env["PATH"] = work / "bin";
+  auto r = test::run_pare({"build", "--manifest", work / "m.json", "--from", "containers-storage:localhost/pare-tiny:1",
+                           "-o", work / "out", "--format", "dir"},
+                          env);
+  INFO(r.err);
+  REQUIRE(r.exit_code == 0);
+  CHECK(test::slurp(work / "out/hello") == "hi\n");
+  auto missing = test::run_pare({"build", "--manifest", work / "m.json", "--from", "containers-storage:localhost/nope:1",
+                                 "-o", work / "out2"},
+                                env);
+  CHECK(missing.exit_code == 4);
+  CHECK_THAT(missing.err, Catch::Contains("skopeo cannot export it"));
+  CHECK_FALSE(fs::exists(work / "out2"));
+  // With podman: asked before anything is exported.
+  auto absent = test::run_pare({"build", "--manifest", work / "m.json", "--from", "podman:localhost/nope:1", "-o",
+                                work / "out2"},
+                               s.env());
+  CHECK(absent.exit_code == 4);
+  CHECK_THAT(absent.err, Catch::Contains("podman:localhost/nope:1: no such image in podman's storage"));
+  CHECK(std::count(absent.err.begin(), absent.err.end(), '\n') == 1);
+  CHECK_FALSE(fs::exists(work / "out2"));
+}
+
 TEST_CASE("record --container of a podman nginx: the app's paths as record --bundle sees them, nothing of podman",
           "[container][podman]") {
   test::PodmanStore s;

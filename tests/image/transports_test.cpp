@@ -2,11 +2,15 @@
 // oci-archive tar, containers-storage: without its tools) and the
 // docker-archive writer: reproducible, read back by skopeo and by pare.
 #include <fcntl.h>
+#include <signal.h>
 #include <sys/stat.h>
 #include <sys/xattr.h>
 #include <unistd.h>
 
 #include <catch2/catch.hpp>
+#include <chrono>
+#include <cstdlib>
+#include <thread>
 
 #include "common/error.h"
 #include "image/archive_util.h"
@@ -168,6 +172,30 @@ TEST_CASE("containers-storage without podman or skopeo: one line, exit 3", "[ima
   CHECK_THAT(r.err, Catch::Contains("needs podman or skopeo"));
   CHECK(std::count(r.err.begin(), r.err.end(), '\n') == 1);
   CHECK(list_tree(t.path()) == std::vector<std::string>{"no-tools"});
+}
+
+TEST_CASE("containers-storage: Ctrl-C while podman exports stops it and leaves nothing", "[image][transport][interrupt]") {
+  test::TempDir t;
+  std::string mark = t / "exporting";
+  // A stand-in podman: an image of 1000 bytes, and a save that writes part
+  // of its -o DIR, then hangs.
+  t.write("bin/podman",
+          "#!/bin/sh\ncase \"$1\" in\n  image) echo 1000 ;;\n"
+          "  save) mkdir -p \"$6\" && echo partial >\"$6/partial\" && touch '" + mark + "' && exec sleep 30 ;;\nesac\n",
+          0755);
+  t.mkdir("out");
+  std::string path = std::getenv("PATH");
+  setenv("PATH", (t / "bin:" + path).c_str(), 1);
+  test::Background pare({PARE_BIN, "build", "--manifest", std::string(PARE_SOURCE_DIR) + "/tests/data/empty-manifest.json",
+                         "--from", "podman:app", "-o", t / "out/img"});
+  setenv("PATH", path.c_str(), 1);
+  for (int i = 0; i < 3000 && !std::filesystem::exists(mark); ++i) std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  REQUIRE(std::filesystem::exists(mark));
+  auto start = std::chrono::steady_clock::now();
+  kill(pare.pid(), SIGINT);
+  CHECK(pare.wait() == 130);
+  CHECK(std::chrono::steady_clock::now() - start < std::chrono::seconds(10));  // the hung podman was stopped
+  CHECK(list_tree(t / "out").empty());
 }
 
 TEST_CASE("write_docker_archive: reproducible, tagged by NAME:TAG, read back by skopeo and pare", "[image][writer][docker]") {
