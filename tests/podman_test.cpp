@@ -190,6 +190,22 @@ TEST_CASE("record --container of a podman nginx: the app's paths as record --bun
   REQUIRE(c.exit_code == 0);
   // pare detached: the container runs on.
   CHECK(s.podman({"container", "inspect", "--format", "{{.State.Running}}", name}).out == "true\n");
+  // audit --container shares the target: a `podman exec` of a program the
+  // recording never saw is a finding in the container's scope.
+  auto a = test::run_pare({"audit", "--manifest", work / "container.json", "--container", name, "--traffic",
+                           "\"$PARE_RUNTIME\" exec \"$PARE_CONTAINER_ID\" /usr/bin/cat /etc/debian_version >/dev/null"},
+                          s.env());
+  INFO(a.err);
+  CHECK(a.exit_code == 1);
+  bool cat_found = false;
+  for (size_t at = 0, nl; at < a.out.size(); at = nl + 1) {
+    nl = a.out.find('\n', at);
+    json f = json::parse(a.out.substr(at, nl - at));
+    CHECK(f["scope"]["target"] == "container");
+    CHECK(f["scope"]["container"] == name);
+    cat_found |= f["kind"] == "exec" && f["path"] == "/usr/bin/cat";
+  }
+  CHECK(cat_found);
   s.podman({"rm", "--force", "--time", "0", name});
 
   test::TestBundle b(rootfs, work.path(), test::running(kNginx));
