@@ -332,10 +332,50 @@ def oci_layout():
          '"architecture": "amd64"}}]}' % ("1" * 64)]))
 
 
+def oci_archive_of(layers, extra=(), drop=(), gzip_layers=False):
+    """An oci-archive (an OCI layout as one tar, as podman save writes it) of LAYERS
+    (tar bytes); EXTRA entries are added after the layout's files, names in DROP left out."""
+    blobs = list(layers)
+    config = docker_config([l if not gzip_layers else gzip.decompress(l) for l in layers])
+    layer_type = OCI_LAYER + ("+gzip" if gzip_layers else "")
+    manifest = json.dumps({"schemaVersion": 2, "mediaType": OCI_MANIFEST,
+                           "config": {"mediaType": "application/vnd.oci.image.config.v1+json",
+                                      "digest": digest(config), "size": len(config)},
+                           "layers": [{"mediaType": layer_type, "digest": digest(l), "size": len(l)}
+                                      for l in blobs]}).encode()
+    index = json.dumps({"schemaVersion": 2, "manifests": [{
+        "mediaType": OCI_MANIFEST, "digest": digest(manifest), "size": len(manifest),
+        "annotations": {"org.opencontainers.image.ref.name": "latest"}}]})
+    entries = [("oci-layout", "f", '{"imageLayoutVersion": "1.0.0"}'), ("index.json", "f", index),
+               ("blobs/", "d", None), ("blobs/sha256/", "d", None)]
+    for b in [manifest, config] + blobs:
+        entries.append(("blobs/sha256/" + digest(b)[7:], "f", b))
+    entries = [e for e in entries if e[0] not in drop] + list(extra)
+    return tar_bytes(entries)
+
+
+def oci_archive():
+    base, upper = tar_bytes(BASE_LAYER), tar_bytes(UPPER_LAYER)
+    put("oci_archive", "one_layer", oci_archive_of([base]))
+    put("oci_archive", "two_layers", oci_archive_of([base, upper]))
+    put("oci_archive", "gzip_layer", oci_archive_of([tar_bytes(BASE_LAYER[:4], "gzip")], gzip_layers=True))
+    put("oci_archive", "extra_entries", oci_archive_of([base], extra=[
+        ("../escaped", "f", "x"), ("etc/passwd", "f", "root::0:0::/:/bin/sh\n"),
+        ("blobs/sha256/../../../climbed", "f", "x")]))
+    put("oci_archive", "bad_index_replaced", oci_archive_of([base], extra=[
+        ("index.json", "f", '{"schemaVersion": 2, "manifests": []}')]))
+    config = docker_config([base])
+    put("oci_archive", "bad_blob_symlink", oci_archive_of([base], drop=("blobs/sha256/" + digest(config)[7:],), extra=[
+        ("blobs/sha256/" + digest(config)[7:], "l", "/etc/passwd")]))
+    put("oci_archive", "bad_no_index", oci_archive_of([base], drop=("index.json",)))
+    put("oci_archive", "bad_hostile_layer", oci_archive_of([tar_bytes([("x", "l", "../../.."), ("x/outside/canary", "f", "pwned")])]))
+    put("oci_archive", "bad_not_tar", "index.json\n")
+
+
 def main():
     if CORPUS.exists():
         shutil.rmtree(CORPUS)
-    for target in ("decoder", "manifest", "glob", "resolve", "layer", "docker_archive", "oci_layout"):
+    for target in ("decoder", "manifest", "glob", "resolve", "layer", "docker_archive", "oci_layout", "oci_archive"):
         (CORPUS / target).mkdir(parents=True)
     decoder()
     manifest()
@@ -344,6 +384,7 @@ def main():
     layer()
     docker_archive()
     oci_layout()
+    oci_archive()
 
 
 if __name__ == "__main__":

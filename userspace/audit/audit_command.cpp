@@ -33,6 +33,10 @@ nlohmann::json scope_of(const AuditCommandOptions& o, RecordTarget& target) {
     scope["target"] = "bundle";
     auto env = target.traffic_env();
     if (auto it = env.find("PARE_CONTAINER_ID"); it != env.end()) scope["container"] = it->second;
+  } else if (!o.run.container.empty()) {
+    scope["target"] = "container";
+    scope["container"] = o.run.container;
+    if (auto pid = target.attached_pid()) scope["pid"] = *pid;
   } else if (o.run.pid) {
     scope["target"] = "pid";
     scope["pid"] = *o.run.pid;

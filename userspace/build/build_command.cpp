@@ -18,6 +18,8 @@
 #include "common/interrupt.h"
 #include "common/name_encoding.h"
 #include "build/output_dir.h"
+#include "image/containers_storage.h"
+#include "image/docker_archive_writer.h"
 #include "image/image_source.h"
 #include "image/oci_writer.h"
 #include "manifest/manifest.h"
@@ -43,11 +45,18 @@ CopyResult copy_manifest_paths(const Manifest& m, const std::string& src_root, c
   return copy_into(src, paths, rootfs_out);
 }
 
-void publish_rootfs(const std::string& rootfs, const std::string& format, const std::string& out,
-                    const OciWriteOptions& oci, const std::string& work) {
+std::string publish_rootfs(const std::string& rootfs, const std::string& format, const std::string& out,
+                           const OciWriteOptions& oci, const std::string& work) {
   if (format == "dir") {
     publish_output(rootfs, out);
-    return;
+    return "";
+  }
+  if (format == "docker-archive") {
+    std::string tar = work + "/image.tar";
+    OciWriteResult res = write_docker_archive(rootfs, tar, oci);
+    spdlog::info("image {} (layer {}, {})", res.config_digest, res.layer_digest, human_bytes(res.layer_bytes));
+    publish_output(tar, out);
+    return res.config_digest;
   }
   std::string layout = work + "/layout";
   OciWriteResult res = write_oci_layout(rootfs, layout, oci);
@@ -59,6 +68,18 @@ void publish_rootfs(const std::string& rootfs, const std::string& format, const 
     write_oci_archive(layout, tar);
     publish_output(tar, out);
   }
+  return res.config_digest;
+}
+
+std::string choose_format(const std::string& format, bool rootfs_source, const std::string& load) {
+  std::string f = !format.empty() ? format : !load.empty() ? "docker-archive" : rootfs_source ? "dir" : "oci";
+  if (f != "dir" && f != "oci" && f != "oci-archive" && f != "docker-archive")
+    throw Error(kExitUsage, "unknown --format " + f + " (dir, oci, oci-archive or docker-archive)");
+  if (load.empty()) return f;
+  if (load != "podman") throw Error(kExitUsage, "unknown --load " + load + " (podman)");
+  if (f == "dir") throw Error(kExitUsage, "--load podman needs an image --format (docker-archive, oci-archive or oci)");
+  require_podman("--load podman");
+  return f;
 }
 
 int run_build(const BuildOptions& opts) {
@@ -70,15 +91,13 @@ int run_build(const BuildOptions& opts) {
   if (!o.report_path.empty()) {
     report_plan = plan_output(o.report_path, "--report");
     check_not_inside_output(o.report_path, "--report", o.output);
-    check_outputs({*report_plan}, {o.manifest_path, o.from});
+    check_outputs({*report_plan}, {o.manifest_path, source_file_path(o.from)});
   }
   Manifest m = read_manifest_file(o.manifest_path);
   SourceKind kind = detect_source_kind(o.from);
-  std::string format = o.format.empty() ? (kind == SourceKind::kRootfsDir ? "dir" : "oci") : o.format;
-  if (format != "dir" && format != "oci" && format != "oci-archive")
-    throw Error(kExitUsage, "unknown --format " + format + " (dir, oci or oci-archive)");
+  std::string format = choose_format(o.format, kind == SourceKind::kRootfsDir, o.load);
   if (format == "dir" && (o.entrypoint || o.cmd || !o.env.empty()))
-    throw Error(kExitUsage, "--entrypoint, --cmd and --env need --format oci or oci-archive");
+    throw Error(kExitUsage, "--entrypoint, --cmd and --env need an image --format (oci, oci-archive, docker-archive)");
   check_build_output(o.output, o.force);
   for (auto& e : o.env) require_utf8(e, "--env");
   for (auto* words : {&o.entrypoint, &o.cmd})
@@ -127,10 +146,16 @@ int run_build(const BuildOptions& opts) {
   }
   stall_point("build-publish");
   throw_if_interrupted();
-  publish_rootfs(rootfs, format, o.output, oci, work.path());
+  std::string config_digest = publish_rootfs(rootfs, format, o.output, oci, work.path());
   if (format == "dir" && !not_kept_summary(copied).empty()) spdlog::warn("{}", not_kept_summary(copied));
   if (report_out) report_out->commit();
   std::fputs((report_to_text(report) + usage_to_text(usage)).c_str(), stderr);
+  if (!o.load.empty()) {
+    // The image id alone on stdout, like `podman build -q`: scripts run it next.
+    std::string id = podman_load(o.output, config_digest);
+    std::printf("%s\n", id.c_str());
+    std::fflush(stdout);
+  }
   return kExitOk;
 }
 

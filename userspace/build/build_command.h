@@ -1,5 +1,7 @@
-// `pare build`: manifest + source (rootfs dir, OCI layout, docker-save tar) ->
-// minimal rootfs dir, OCI image layout or oci-archive, with a size report.
+// `pare build`: manifest + source (rootfs dir, OCI layout, oci-archive,
+// docker-save tar, containers-storage) -> minimal rootfs dir, OCI image layout,
+// oci-archive or docker-archive, with a size report; optionally loaded into
+// podman.
 // Everything is built in a temporary sibling of OUT and renamed into place
 // when whole: a failure leaves OUT as it was.
 #pragma once
@@ -17,7 +19,8 @@ struct BuildOptions {
   std::string manifest_path;
   std::string from;
   std::string output;
-  std::string format;  // dir | oci | oci-archive; empty: dir for a rootfs, oci for an image
+  std::string format;  // dir | oci | oci-archive | docker-archive; empty: dir for a rootfs, oci for an image
+  std::string load;    // --load podman: podman load the result (an image format) and print its id
   bool force = false;
   std::string report_path;
   std::optional<std::vector<std::string>> entrypoint, cmd;
@@ -36,9 +39,16 @@ struct OciWriteOptions;
 // (normalize_output, check_build_output: build/output_dir.h)
 // Copies the manifest's copyable paths (not pseudo, not absent) from SRC_ROOT into ROOTFS_OUT (existing, empty).
 CopyResult copy_manifest_paths(const Manifest& m, const std::string& src_root, const std::string& rootfs_out);
-// ROOTFS -> OUT as FORMAT (dir: moved; oci / oci-archive: packaged), published
-// with publish_output. WORK is a scratch dir on OUT's filesystem.
-void publish_rootfs(const std::string& rootfs, const std::string& format, const std::string& out,
-                    const OciWriteOptions& oci, const std::string& work);
+// ROOTFS -> OUT as FORMAT (dir: moved; oci / oci-archive / docker-archive:
+// packaged), published with publish_output. WORK is a scratch dir on OUT's
+// filesystem. Returns the image's config digest ("" for dir): podman's id for it.
+std::string publish_rootfs(const std::string& rootfs, const std::string& format, const std::string& out,
+                           const OciWriteOptions& oci, const std::string& work);
+
+// The output format for --format FORMAT (may be empty) and --load LOAD, checked
+// before any work: the default is dir for a rootfs source, oci for an image,
+// docker-archive with --load; --load needs an image format and podman.
+// Throws Error(kExitUsage), Error(kExitEnvironment) without podman.
+std::string choose_format(const std::string& format, bool rootfs_source, const std::string& load);
 
 }  // namespace pare

@@ -11,6 +11,7 @@
 
 #include "common/error.h"
 #include "common/name_encoding.h"
+#include "image/image_source.h"
 
 #ifndef STATX_ATTR_MOUNT_ROOT
 #define STATX_ATTR_MOUNT_ROOT 0x00002000  // Linux 5.8
@@ -26,16 +27,6 @@ bool same_object(const struct stat& a, const struct stat& b) { return a.st_dev =
 
 bool is_under(const std::string& path, const std::string& dir) {
   return dir == "/" ? path != "/" : path.size() > dir.size() && path.compare(0, dir.size(), dir) == 0 && path[dir.size()] == '/';
-}
-
-// The file system object --from names: the whole argument if it exists, else
-// the part before the ":TAG" / ":REPO:TAG" suffix.
-std::string source_path(const std::string& src) {
-  struct stat st;
-  if (lstat(src.c_str(), &st) == 0) return src;
-  size_t slash = src.rfind('/');
-  size_t colon = src.find(':', slash == std::string::npos ? 0 : slash);
-  return colon == std::string::npos ? src : src.substr(0, colon);
 }
 
 // True when an ancestor of PATH (or PATH itself), by real path, is the object OBJ.
@@ -73,9 +64,9 @@ std::string normalize_output(const std::string& out, const std::string& src) {
   if (real == "/" || real == cwd || is_under(cwd, real)) refuse("it contains the working directory");
   if (src.empty()) return s;
 
-  std::string src_path = source_path(src);
+  std::string src_path = source_file_path(src);
   struct stat src_st;
-  if (stat(src_path.c_str(), &src_st) != 0) return s;  // a missing source is reported by the reader
+  if (src_path.empty() || stat(src_path.c_str(), &src_st) != 0) return s;  // a missing source is reported by the reader
   std::string src_real = fs::canonical(src_path, ec).string();
   if (ec) return s;
   if (real == src_real) refuse("it is the source " + printable_name(src_real));

@@ -13,6 +13,7 @@ Command add_audit_command(CLI::App& app) {
       "Examples:\n"
       "  pare audit --manifest app.json -- python3 app.py\n"
       "  pare audit --manifest app.json --pid 1234 -o findings.jsonl     (until Ctrl-C)\n"
+      "  pare audit --manifest app.json --container web --duration 3600\n"
       "  pare audit --manifest app.json --bundle ./bundle --http-probe http://127.0.0.1:8080/ --fail-fast\n"
       "A finding: an exec, open (read/write/create), library load, directory listing, checked path or\n"
       "failed lookup outside the manifest, a syscall outside its set, or io_uring use. Each (kind, path)\n"

@@ -25,7 +25,8 @@ Command add_audit_command(CLI::App& app);
 
 // --no-rule / --include / --exclude, shared by record, manifest and slim.
 void add_closure_options(CLI::App* cmd, ClosureOptions& opts);
-// -- CMD, --pid, --bundle, --runtime, --app-log, --user, --duration: the
+// -- CMD, --pid, --container, --runtime-cli, --bundle, --runtime, --app-log,
+// --user, --duration: the
 // target of record and audit. Call the returned function once parsed.
 struct RecordOptions;
 std::function<void()> add_target_options(CLI::App* cmd, RecordOptions& opts);

@@ -52,6 +52,16 @@ std::function<void()> add_target_options(CLI::App* cmd, RecordOptions& opts) {
                       ->check(whole_number(1, 1 << 22));  // PID_MAX_LIMIT
   auto* cmd_opt = cmd->add_option("command", opts.command, "-- CMD [ARGS...]: the command to run and trace");
   auto* bundle_opt = cmd->add_option("--bundle", opts.bundle, "Run the OCI bundle DIR with runc and trace the container");
+  auto* container_opt =
+      cmd->add_option("--container", opts.container,
+                      "Attach to running container NAME or ID (found with podman, crictl or ctr) and trace its\n"
+                      "mount namespace from now on, like --pid of its init; the container is left running")
+          ->type_name("NAME|ID");
+  cmd->add_option("--runtime-cli", opts.runtime_cli,
+                  "How --container finds it: podman, crictl or ctr (default: the first one installed)")
+      ->check(CLI::IsMember({"podman", "crictl", "ctr"}))
+      ->type_name("CLI")
+      ->needs(container_opt);
   cmd->add_option("--runtime", opts.runtime, "OCI runtime for --bundle (default: runc from PATH)");
   cmd->add_option("--app-log", opts.app_log, "Write the container's stdout/stderr to FILE (default: stderr)");
   cmd->add_option("--user", opts.user,
@@ -63,6 +73,7 @@ std::function<void()> add_target_options(CLI::App* cmd, RecordOptions& opts) {
   pid_opt->excludes(cmd_opt);
   bundle_opt->excludes(cmd_opt);
   bundle_opt->excludes(pid_opt);
+  for (auto* other : {cmd_opt, pid_opt, bundle_opt}) container_opt->excludes(other);
   return [&opts, dur, pid_opt, duration, pid] {
     if (dur->count()) opts.duration_s = *duration;
     if (pid_opt->count()) opts.pid = *pid;
@@ -78,6 +89,7 @@ Command add_record_command(CLI::App& app) {
       "Examples:\n"
       "  pare record -o app.json -- python3 app.py\n"
       "  pare record --pid 1234 --duration 60 -o app.json\n"
+      "  pare record --container web --traffic ./smoke-test -o app.json\n"
       "  pare record --bundle ./bundle --ready-tcp 127.0.0.1:8080 --http-probe http://127.0.0.1:8080/ -o app.json\n"
       "When traffic options are given, the target is stopped (SIGTERM, 5 s, SIGKILL) once the traffic is done.\n"
       "A failed readiness wait or traffic keeps the manifest as OUT.partial.json and exits 6.");

@@ -17,17 +17,28 @@ Command add_slim_command(CLI::App& app) {
       "The source is never modified (the app runs on an overlay).\n"
       "Examples:\n"
       "  pare slim --from ./nginx-image:latest --ready-tcp 127.0.0.1:80 --http-probe http://127.0.0.1/ -o ./slim\n"
-      "  pare slim --from ./rootfs --http-probe http://127.0.0.1:80/ -o ./out -- /usr/sbin/nginx -g 'daemon off;'");
-  cmd->add_option("--from", o->from, "OCI layout (DIR[:TAG]), docker-save tar, or rootfs directory")->required();
+      "  pare slim --from ./rootfs --http-probe http://127.0.0.1:80/ -o ./out -- /usr/sbin/nginx -g 'daemon off;'\n"
+      "  pare slim --from podman:localhost/web:1 --http-probe http://127.0.0.1:8080/ -o web.tar --load podman");
+  cmd->add_option("--from", o->from,
+                  "Source: rootfs DIR, [oci:]DIR[:TAG], [oci-archive:]FILE[:TAG], [docker-archive:]FILE[:REPO:TAG],\n"
+                  "containers-storage:NAME or podman:NAME (exported with podman, else skopeo)")
+      ->required()
+      ->type_name("SRC");
   cmd->add_option("-o,--output", o->output, "Where the minimal image goes")->required();
-  cmd->add_option("--format", o->format, "dir | oci | oci-archive (default: oci for an image, dir for a rootfs)")
-      ->check(CLI::IsMember({"dir", "oci", "oci-archive"}));
+  cmd->add_option("--format", o->format,
+                  "dir | oci | oci-archive | docker-archive (default: oci for an image, dir for a rootfs,\n"
+                  "docker-archive with --load)")
+      ->check(CLI::IsMember({"dir", "oci", "oci-archive", "docker-archive"}));
+  cmd->add_option("--load", o->load, "Load the minimal image into podman (podman load) and print its image id")
+      ->check(CLI::IsMember({"podman"}));
   cmd->add_flag("--force", o->force, "Replace a non-empty output");
   cmd->add_option("--runtime", o->runtime, "OCI runtime (default: runc from PATH)");
   cmd->add_option("--report", o->report_path, "Also write the report as JSON to FILE");
   cmd->add_option("--save-manifest", o->save_manifest, "Also write the recorded manifest to FILE");
   cmd->add_option("--env", o->env, "KEY=VALUE for the app and the output image (repeatable)")->type_name("KEY=VALUE");
-  cmd->add_option("--tag", o->tag, "Tag of the output image (default: latest)");
+  cmd->add_option("--tag", o->tag,
+                  "Tag of the output image (default: latest); a docker-archive is tagged only by a NAME:TAG\n"
+                  "such as localhost/app:slim");
   cmd->add_option("--user", o->user,
                   "Run the app as USER[:GROUP] instead of the image's User (names from the image's own\n"
                   "/etc/passwd and /etc/group, or numbers)")

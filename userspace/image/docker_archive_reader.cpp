@@ -14,6 +14,7 @@
 #include "image/layer_paths.h"
 #include "image/safe_fs.h"
 #include "image/sha256.h"
+#include "image/tar_extract.h"
 #include "image/unpack_budget.h"
 
 namespace pare {
@@ -23,17 +24,6 @@ namespace {
 using nlohmann::json;
 
 constexpr int kMaxLinkHops = 8;
-
-// An outer entry name made comparable with the names in manifest.json; ""
-// for names that climb out ("..") and so can never be referenced.
-std::string outer_name(const char* raw) {
-  if (!raw) return "";
-  try {
-    return clean_entry_path(raw, "");
-  } catch (const Error&) {
-    return "";
-  }
-}
 
 // Pass 1 over the outer tar: manifest.json, the regular files there are, and
 // the symlinks docker save uses to share identical layers between images.
@@ -51,7 +41,7 @@ OuterIndex index_outer(const std::string& file) {
   int r;
   while ((r = archive_read_next_header(a.get(), &e)) == ARCHIVE_OK || r == ARCHIVE_WARN) {
     throw_if_interrupted();
-    std::string name = outer_name(archive_entry_pathname(e));
+    std::string name = outer_entry_name(archive_entry_pathname(e));
     if (name.empty()) continue;
     if (archive_entry_filetype(e) == AE_IFLNK && archive_entry_symlink(e)) {
       idx.links[name] = archive_entry_symlink(e);
@@ -140,37 +130,6 @@ std::string digest_in_name(const std::string& name) {
   return "";
 }
 
-void write_all(int fd, const char* data, size_t len, const std::string& path) {
-  for (size_t off = 0; off < len;) {
-    ssize_t w = write(fd, data + off, len - off);
-    if (w < 0 && errno == EINTR) continue;
-    if (w < 0) throw Error(kExitFailure, errno_message("cannot write " + path, errno));
-    off += static_cast<size_t>(w);
-  }
-}
-
-// Copies the current entry's data to PATH, metered: its header's size is
-// charged before the file is created (a gzip'ed archive can hide a bomb).
-void copy_entry(archive* a, archive_entry* e, const std::string& name, const std::string& path,
-                const std::string& file, UnpackBudget& budget) {
-  la_int64_t declared = archive_entry_size_is_set(e) ? archive_entry_size(e) : 0;
-  EntryMeter meter(budget, declared > 0 ? static_cast<uint64_t>(declared) : 0, file + ": '" + name + "'",
-                   UnpackUse::kScratch);
-  UniqueFd fd(open(path.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600));
-  if (!fd) throw Error(kExitFailure, errno_message("cannot write " + path, errno));
-  std::vector<char> buf(1 << 16);
-  uint64_t written = 0;
-  la_ssize_t n;
-  while ((n = archive_read_data(a, buf.data(), buf.size())) > 0) {
-    throw_if_interrupted();
-    written += static_cast<uint64_t>(n);
-    meter.writing_up_to(written);
-    write_all(fd.get(), buf.data(), static_cast<size_t>(n), path);
-  }
-  if (close(fd.release()) != 0) throw Error(kExitFailure, errno_message("cannot write " + path, errno));
-  if (n < 0) throw Error(kExitBadInput, file + ": cannot read '" + name + "': " + archive_error(a));
-}
-
 // Pass 2: copies the wanted entries (resolved names) into the scratch dir.
 void copy_out(const std::string& file, const std::map<std::string, std::string>& wanted, UnpackBudget& budget) {
   ArchiveReader a = open_tar_reader(file, file);
@@ -179,9 +138,9 @@ void copy_out(const std::string& file, const std::map<std::string, std::string>&
   while ((r = archive_read_next_header(a.get(), &e)) == ARCHIVE_OK || r == ARCHIVE_WARN) {
     throw_if_interrupted();
     if (archive_entry_filetype(e) != AE_IFREG || archive_entry_hardlink(e)) continue;
-    auto it = wanted.find(outer_name(archive_entry_pathname(e)));
+    auto it = wanted.find(outer_entry_name(archive_entry_pathname(e)));
     if (it == wanted.end()) continue;
-    copy_entry(a.get(), e, it->first, it->second, file, budget);
+    copy_tar_entry(a.get(), e, it->first, it->second, file, budget);
   }
   if (r != ARCHIVE_EOF) throw Error(kExitBadInput, file + ": unreadable tar: " + archive_error(a.get()));
 }
@@ -205,7 +164,7 @@ TarImageKind probe_image_tar(const std::string& path) {
   int r;
   while ((r = archive_read_next_header(a.get(), &e)) == ARCHIVE_OK || r == ARCHIVE_WARN) {
     any = true;
-    std::string name = outer_name(archive_entry_pathname(e));
+    std::string name = outer_entry_name(archive_entry_pathname(e));
     manifest |= name == "manifest.json";
     layout |= name == "oci-layout";
     index |= name == "index.json";
@@ -235,7 +194,7 @@ ResolvedImage read_docker_archive(const std::string& file, const std::string& ta
   img.scratch = std::make_unique<ImageScratchDir>(scratch_parent, "pare-docker");
   std::map<std::string, std::string> wanted;  // resolved entry name -> scratch file
   auto want = [&](const std::string& listed) {
-    std::string real = resolve_name(idx, outer_name(listed.c_str()), file);
+    std::string real = resolve_name(idx, outer_entry_name(listed.c_str()), file);
     auto [it, added] = wanted.emplace(real, "");
     if (added) it->second = *img.scratch / ("blob-" + std::to_string(wanted.size()));
     return std::make_pair(real, it->second);

@@ -1,5 +1,5 @@
-// Source naming (DIR, DIR:TAG, FILE, FILE:REPO:TAG) and the unpack driver: pick
-// the reader, check every blob, then stack the layers into DEST.
+// Source naming (transports, DIR:TAG, FILE:REPO:TAG) and the unpack driver:
+// pick the reader, check every blob, then stack the layers into DEST.
 #include "image/image_source.h"
 
 #include <fcntl.h>
@@ -10,8 +10,10 @@
 #include <filesystem>
 
 #include "common/error.h"
+#include "image/containers_storage.h"
 #include "image/docker_archive_reader.h"
 #include "image/layer_apply.h"
+#include "image/oci_archive_reader.h"
 #include "image/oci_layout_reader.h"
 #include "image/safe_fs.h"
 
@@ -19,50 +21,121 @@ namespace pare {
 
 namespace {
 
+enum class Transport { kAny, kOci, kOciArchive, kDockerArchive, kStorage };
+
 struct SourceRef {
-  std::string path;
-  std::string tag;  // "" = not given
+  Transport transport = Transport::kAny;
+  std::string prefix;  // "oci-archive:" as given, for messages
+  std::string path;    // the file or directory; the image name for kStorage
+  std::string tag;     // "" = not given
 };
 
-// SRC as an existing path, else split at the first ':' whose left side exists
-// (tags may themselves contain ':', e.g. a docker "repo:tag").
-SourceRef split_source(const std::string& src) {
+const struct {
+  const char* prefix;
+  Transport transport;
+} kTransports[] = {
+    {"oci:", Transport::kOci},
+    {"oci-archive:", Transport::kOciArchive},
+    {"docker-archive:", Transport::kDockerArchive},
+    {"containers-storage:", Transport::kStorage},
+    {"podman:", Transport::kStorage},
+};
+
+// REST as an existing path, else split at the first ':' whose left side
+// exists (tags may themselves contain ':', e.g. a docker "repo:tag").
+void split_path_tag(SourceRef& ref, const std::string& rest, const std::string& src) {
   struct stat st;
-  if (src.empty()) throw Error(kExitBadInput, "empty image source");
-  if (stat(src.c_str(), &st) == 0) return {src, ""};
-  for (size_t colon = src.find(':'); colon != std::string::npos; colon = src.find(':', colon + 1)) {
-    std::string left = src.substr(0, colon);
+  if (rest.empty()) throw Error(kExitBadInput, "image source " + src + " names no file");
+  if (stat(rest.c_str(), &st) == 0) {
+    ref.path = rest;
+    return;
+  }
+  for (size_t colon = rest.find(':'); colon != std::string::npos; colon = rest.find(':', colon + 1)) {
+    std::string left = rest.substr(0, colon);
     if (!left.empty() && stat(left.c_str(), &st) == 0) {
-      std::string tag = src.substr(colon + 1);
+      std::string tag = rest.substr(colon + 1);
       if (tag.empty()) throw Error(kExitBadInput, src + ": empty tag after ':'");
-      return {left, tag};
+      ref.path = left;
+      ref.tag = tag;
+      return;
     }
   }
   throw Error(kExitBadInput, errno_message("image source " + src, ENOENT));
 }
 
-SourceKind kind_of(const SourceRef& ref) {
+SourceRef split_source(const std::string& src) {
   struct stat st;
-  if (stat(ref.path.c_str(), &st) != 0) throw Error(kExitBadInput, errno_message("image source " + ref.path, errno));
+  SourceRef ref;
+  if (src.empty()) throw Error(kExitBadInput, "empty image source");
+  if (stat(src.c_str(), &st) == 0) {  // a path that exists wins over any reading of its colons
+    ref.path = src;
+    return ref;
+  }
+  for (const auto& t : kTransports) {
+    if (src.rfind(t.prefix, 0) != 0) continue;
+    ref.transport = t.transport;
+    ref.prefix = t.prefix;
+    std::string rest = src.substr(ref.prefix.size());
+    if (t.transport == Transport::kStorage) {
+      if (rest.empty()) throw Error(kExitBadInput, "image source " + src + " names no image");
+      ref.path = rest;  // NAME[:TAG] or an id: podman resolves it
+      return ref;
+    }
+    split_path_tag(ref, rest, src);
+    return ref;
+  }
+  split_path_tag(ref, src, src);
+  return ref;
+}
+
+SourceKind kind_of(const SourceRef& ref) {
+  if (ref.transport == Transport::kStorage) return SourceKind::kContainersStorage;
+  std::string shown = ref.prefix + ref.path;
+  struct stat st;
+  if (stat(ref.path.c_str(), &st) != 0) throw Error(kExitBadInput, errno_message("image source " + shown, errno));
+  SourceKind kind = SourceKind::kRootfsDir;
   if (S_ISDIR(st.st_mode)) {
-    if (is_oci_layout(ref.path)) return SourceKind::kOciLayout;
-    if (!ref.tag.empty())
-      throw Error(kExitBadInput, ref.path + " is not an OCI image layout (no oci-layout and index.json), so ':" +
-                                     ref.tag + "' names nothing");
-    return SourceKind::kRootfsDir;
+    if (is_oci_layout(ref.path)) {
+      kind = SourceKind::kOciLayout;
+    } else if (ref.transport == Transport::kOci || !ref.tag.empty()) {
+      throw Error(kExitBadInput, ref.path + " is not an OCI image layout (no oci-layout and index.json)" +
+                                     (ref.tag.empty() ? "" : ", so ':" + ref.tag + "' names nothing"));
+    }
+  } else if (!S_ISREG(st.st_mode)) {
+    throw Error(kExitBadInput, ref.path + " is neither a directory nor an image file");
+  } else {
+    switch (probe_image_tar(ref.path)) {
+      case TarImageKind::kDockerArchive:
+        kind = SourceKind::kDockerArchive;
+        break;
+      case TarImageKind::kOciArchive:
+        kind = SourceKind::kOciArchive;
+        break;
+      case TarImageKind::kOtherTar:
+        throw Error(kExitBadInput, ref.path + " is a tar without manifest.json or index.json: neither a `docker save` "
+                                              "archive nor an oci-archive");
+      case TarImageKind::kNotTar:
+        throw Error(kExitBadInput, ref.path + " is not an image: expected a directory, an OCI layout, an oci-archive "
+                                              "or a `docker save` tar");
+    }
   }
-  if (!S_ISREG(st.st_mode)) throw Error(kExitBadInput, ref.path + " is neither a directory nor an image file");
-  switch (probe_image_tar(ref.path)) {
-    case TarImageKind::kDockerArchive:
-      return SourceKind::kDockerArchive;
-    case TarImageKind::kOciArchive:
-      throw Error(kExitBadInput, ref.path + " is an oci-archive; extract it (tar -xf) into a directory and use that OCI layout");
-    case TarImageKind::kOtherTar:
-      throw Error(kExitBadInput, ref.path + " is a tar without manifest.json, not a `docker save` archive");
-    case TarImageKind::kNotTar:
-      break;
-  }
-  throw Error(kExitBadInput, ref.path + " is not an image: expected a directory, an OCI layout or a `docker save` tar");
+  // A prefix is a claim about the content: a mismatch is said, not guessed around.
+  auto name = [](SourceKind k) {
+    switch (k) {
+      case SourceKind::kRootfsDir: return "a plain directory";
+      case SourceKind::kOciLayout: return "an OCI layout (oci:DIR)";
+      case SourceKind::kOciArchive: return "an oci-archive (oci-archive:FILE)";
+      case SourceKind::kDockerArchive: return "a docker archive (docker-archive:FILE)";
+      default: return "an image";
+    }
+  };
+  SourceKind claimed = ref.transport == Transport::kOci            ? SourceKind::kOciLayout
+                       : ref.transport == Transport::kOciArchive   ? SourceKind::kOciArchive
+                       : ref.transport == Transport::kDockerArchive ? SourceKind::kDockerArchive
+                                                                    : kind;
+  if (claimed != kind)
+    throw Error(kExitBadInput, shown + ": " + ref.path + " is " + name(kind) + ", not " + name(claimed));
+  return kind;
 }
 
 // DEST must be an existing, empty directory: unpacking merges nothing.
@@ -79,6 +152,15 @@ UniqueFd open_empty_dest(const std::string& dest) {
 
 SourceKind detect_source_kind(const std::string& src) { return kind_of(split_source(src)); }
 
+std::string source_file_path(const std::string& src) {
+  try {
+    SourceRef ref = split_source(src);
+    return ref.transport == Transport::kStorage ? "" : ref.path;
+  } catch (const Error&) {
+    return "";
+  }
+}
+
 UnpackedImage unpack_image(const std::string& src, const std::string& dest, uint64_t max_unpacked_bytes) {
   SourceRef ref = split_source(src);
   SourceKind kind = kind_of(ref);
@@ -88,8 +170,25 @@ UnpackedImage unpack_image(const std::string& src, const std::string& dest, uint
   // scratch directory beside DEST, on the same filesystem.
   UnpackBudget budget(max_unpacked_bytes, root.get(), dest);
   try {
-    ResolvedImage img = kind == SourceKind::kOciLayout ? read_oci_layout(ref.path, ref.tag)
-                                                       : read_docker_archive(ref.path, ref.tag, parent_dir(dest), budget);
+    ResolvedImage img;
+    switch (kind) {
+      case SourceKind::kOciLayout:
+        img = read_oci_layout(ref.path, ref.tag);
+        break;
+      case SourceKind::kDockerArchive:
+        img = read_docker_archive(ref.path, ref.tag, parent_dir(dest), budget);
+        break;
+      case SourceKind::kOciArchive:
+        img = read_oci_archive(ref.path, ref.tag, parent_dir(dest), budget);
+        break;
+      default: {
+        // Exported into scratch beside DEST, then read as the layout it is.
+        auto scratch = std::make_unique<ImageScratchDir>(parent_dir(dest), "pare-storage");
+        export_storage_image(ref.path, *scratch / "layout", budget, src);
+        img = read_oci_layout(*scratch / "layout", "", src);
+        img.scratch = std::move(scratch);
+      }
+    }
     for (const LayerFile& layer : img.layers) {
       spdlog::info("applying {}", layer.what);
       apply_layer(layer.path, root.get(), layer.what, budget);

@@ -120,8 +120,9 @@ bool is_oci_layout(const std::string& dir) {
          stat((dir + "/index.json").c_str(), &b) == 0 && S_ISREG(b.st_mode);
 }
 
-ResolvedImage read_oci_layout(const std::string& dir, const std::string& tag) {
-  Layout l{dir, tag.empty() ? dir : dir + ":" + tag};
+ResolvedImage read_oci_layout(const std::string& dir, const std::string& tag, const std::string& shown) {
+  std::string name = shown.empty() ? dir : shown;
+  Layout l{dir, tag.empty() ? name : name + ":" + tag};
   json marker = parse_json(read_small_file(dir + "/oci-layout", "oci-layout"), l.shown + "/oci-layout");
   if (!marker.is_object() || !marker.contains("imageLayoutVersion"))
     throw Error(kExitBadInput, l.shown + ": oci-layout has no imageLayoutVersion");

@@ -17,6 +17,8 @@ bool is_oci_layout(const std::string& dir);
 // in index.json), or the only one when TAG is empty. Throws
 // Error(kExitBadInput) for an unknown tag, a missing or corrupt blob, a
 // malformed digest or document, or an index without a linux/amd64 image.
-ResolvedImage read_oci_layout(const std::string& dir, const std::string& tag);
+// SHOWN names the source in messages when DIR is pare's own copy of it (an
+// oci-archive unpacked to scratch, an image exported from containers-storage).
+ResolvedImage read_oci_layout(const std::string& dir, const std::string& tag, const std::string& shown = "");
 
 }  // namespace pare

@@ -20,6 +20,7 @@
 #include "image/gzip_writer.h"
 #include "image/image_files.h"
 #include "image/safe_fs.h"
+#include "image/sha256.h"
 
 namespace pare {
 
@@ -54,17 +55,46 @@ std::vector<std::pair<std::string, std::string>> read_xattrs(const std::string& 
   return out;
 }
 
+// An uncompressed blob: the tar's bytes as they come, hashed on the way.
+class PlainWriter {
+ public:
+  PlainWriter(int fd, std::string path) : fd_(fd), path_(std::move(path)) {}
+  void write(const void* data, size_t len) {
+    hash_.update(data, len);
+    bytes_ += len;
+    const char* p = static_cast<const char*>(data);
+    for (size_t off = 0; off < len;) {
+      ssize_t w = ::write(fd_, p + off, len - off);
+      if (w < 0 && errno == EINTR) continue;
+      if (w < 0) throw Error(kExitFailure, errno_message("cannot write " + path_, errno));
+      off += static_cast<size_t>(w);
+    }
+  }
+  std::string sha256() { return hash_.hex(); }
+  uint64_t bytes() const { return bytes_; }
+
+ private:
+  int fd_;
+  std::string path_;
+  Sha256 hash_;
+  uint64_t bytes_ = 0;
+};
+
 // libarchive's output callback; C code cannot carry a C++ exception, so it is
 // parked here and rethrown once libarchive returns.
 struct Sink {
-  GzipWriter* gz;
+  GzipWriter* gz;      // one of the two
+  PlainWriter* plain;
   std::exception_ptr error;
 };
 
 la_ssize_t sink_write(archive*, void* ctx, const void* buf, size_t len) {
   auto* s = static_cast<Sink*>(ctx);
   try {
-    s->gz->write(buf, len);
+    if (s->gz)
+      s->gz->write(buf, len);
+    else
+      s->plain->write(buf, len);
     return static_cast<la_ssize_t>(len);
   } catch (...) {
     s->error = std::current_exception();
@@ -182,11 +212,13 @@ class LayerTar {
 }  // namespace
 
 LayerDigests write_tar_layer(const std::string& rootfs_dir, const std::string& out_path,
-                             const EntryMetadataTable& metadata) {
+                             const EntryMetadataTable& metadata, LayerCompression compression) {
   UniqueFd fd(open(out_path.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644));
   if (!fd) throw Error(kExitFailure, errno_message("cannot create " + out_path, errno));
   GzipWriter gz(fd.get(), out_path);
-  Sink sink{&gz, nullptr};
+  PlainWriter plain(fd.get(), out_path);
+  bool zip = compression == LayerCompression::kGzip;
+  Sink sink{zip ? &gz : nullptr, zip ? nullptr : &plain, nullptr};
   {
     LayerTar tar(sink, out_path, metadata);
     for (const std::string& rel : sorted_tree(rootfs_dir)) {
@@ -195,12 +227,17 @@ LayerDigests write_tar_layer(const std::string& rootfs_dir, const std::string& o
     }
     tar.close();
   }
-  gz.finish();
+  if (zip) gz.finish();
   if (fsync(fd.get()) != 0) throw Error(kExitFailure, errno_message("cannot write " + out_path, errno));
   LayerDigests d;
-  d.diff_id_hex = gz.input_sha256();
-  d.blob_hex = gz.output_sha256();
-  d.blob_bytes = gz.output_bytes();
+  if (zip) {
+    d.diff_id_hex = gz.input_sha256();
+    d.blob_hex = gz.output_sha256();
+    d.blob_bytes = gz.output_bytes();
+  } else {
+    d.diff_id_hex = d.blob_hex = plain.sha256();
+    d.blob_bytes = plain.bytes();
+  }
   return d;
 }
 

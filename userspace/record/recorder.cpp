@@ -67,7 +67,7 @@ RecordOutcome record_session(const RecordOptions& opts) {
   m.tool_version = kVersion;
   m.schema_version = kManifestSchemaVersion;
   m.target.root = target->root();
-  if (opts.pid) m.target.pid = *opts.pid;
+  if (auto pid = target->attached_pid()) m.target.pid = *pid;
   if (!opts.command.empty()) m.target.command = opts.command;
   m.target.lang = locale_from_env(target->environment());  // the target's, not pare's
   m.started_at = utc_now();

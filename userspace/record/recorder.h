@@ -19,6 +19,8 @@ struct RecordOptions {
   std::vector<std::string> command;  // `-- CMD ARGS...`
   std::optional<pid_t> pid;          // `--pid PID`
   std::string bundle;                // `--bundle DIR`
+  std::string container;             // `--container NAME|ID`: a running container
+  std::string runtime_cli;           // `--runtime-cli podman|crictl|ctr` for --container; "" = the first installed
   std::string runtime;               // `--runtime PATH` (runc)
   std::string user;                  // `--user USER[:GROUP]` for --bundle: replaces process.user
   std::string app_log;               // container stdout/stderr; pare's stderr when empty

@@ -15,6 +15,7 @@
 #include "common/scratch_dir.h"
 #include "container/bundle.h"
 #include "container/bundle_user.h"
+#include "container/container_lookup.h"
 #include "container/runc.h"
 #include "probe/probes.h"
 #include "record/held_child.h"
@@ -78,6 +79,7 @@ class PidTarget : public RecordTarget {
   }
   std::string root() const override { return "/proc/" + std::to_string(pid_) + "/root"; }
   std::vector<std::string> environment() const override { return env_; }
+  std::optional<pid_t> attached_pid() const override { return pid_; }
   void start(Probes& probes) override {
     // A process in another mount namespace is a container: its whole mount
     // namespace is the scope (later `exec`s into it included). One in ours is
@@ -102,6 +104,19 @@ class PidTarget : public RecordTarget {
  private:
   pid_t pid_;
   std::vector<std::string> env_;
+};
+
+// A container some engine runs: its init as --pid, plus what traffic
+// commands need to reach it (`"$PARE_RUNTIME" exec "$PARE_CONTAINER_ID" ...`).
+class ContainerTarget : public PidTarget {
+ public:
+  explicit ContainerTarget(const FoundContainer& c) : PidTarget(c.pid), found_(c) {}
+  std::map<std::string, std::string> traffic_env() const override {
+    return {{"PARE_CONTAINER_ID", found_.id}, {"PARE_RUNTIME", found_.cli_path}};
+  }
+
+ private:
+  FoundContainer found_;
 };
 
 class BundleTarget : public RecordTarget {
@@ -184,6 +199,9 @@ std::unique_ptr<RecordTarget> command_target(const std::vector<std::string>& arg
   return std::make_unique<CommandTarget>(argv);
 }
 std::unique_ptr<RecordTarget> pid_target(pid_t pid) { return std::make_unique<PidTarget>(pid); }
+std::unique_ptr<RecordTarget> container_target(const std::string& name, const std::string& runtime_cli) {
+  return std::make_unique<ContainerTarget>(find_container(name, runtime_cli));
+}
 std::unique_ptr<RecordTarget> bundle_target(const std::string& dir, const std::string& runtime, const std::string& app_log,
                                             const std::string& user) {
   return std::make_unique<BundleTarget>(dir, runtime, app_log, user);

@@ -1,5 +1,5 @@
-// What `pare record` records: a command it starts, a running process, or a
-// container it runs from an OCI bundle. Each target knows how to put itself
+// What `pare record` records: a command it starts, a running process, a
+// running container found by name, or a container it runs from an OCI bundle. Each target knows how to put itself
 // in scope, whether it still runs, how to stop it, and where its files are.
 #pragma once
 
@@ -28,6 +28,8 @@ class RecordTarget {
   virtual std::map<std::string, std::string> traffic_env() const { return {}; }
   // KEY=VALUE environment the target runs with (its locale is the manifest's target.lang).
   virtual std::vector<std::string> environment() const = 0;
+  // The running process pare attached to (--pid, --container's init), for the manifest.
+  virtual std::optional<pid_t> attached_pid() const { return std::nullopt; }
   std::optional<int> exit_status;
 };
 
@@ -35,6 +37,11 @@ class RecordTarget {
 std::unique_ptr<RecordTarget> command_target(const std::vector<std::string>& argv);
 // `--pid PID`: its mount namespace when it is a container, else its process tree.
 std::unique_ptr<RecordTarget> pid_target(pid_t pid);
+// `--container NAME|ID`: its init pid found through RUNTIME_CLI (podman,
+// crictl, ctr; "" = the first installed, see container_lookup.h), then like
+// --pid of that init: its mount namespace from now on, left running.
+// PARE_CONTAINER_ID and PARE_RUNTIME (the CLI) are set for traffic commands.
+std::unique_ptr<RecordTarget> container_target(const std::string& name, const std::string& runtime_cli);
 // `--bundle DIR`: runc create, scope = the container's init (from its first
 // exec on) and every process that execs in its mount namespace, runc start.
 // The container's stdout/stderr go to APP_LOG (a file path) or pare's stderr.

@@ -30,10 +30,13 @@ void signal_scope(const Probes& probes, int sig) {
 }
 
 std::unique_ptr<RecordTarget> make_target(const RecordOptions& o) {
-  int n = !o.command.empty() + o.pid.has_value() + !o.bundle.empty();
-  if (n != 1) throw Error(kExitUsage, "needs exactly one target: -- CMD [ARGS...], --pid PID or --bundle DIR");
+  int n = !o.command.empty() + o.pid.has_value() + !o.bundle.empty() + !o.container.empty();
+  if (n != 1)
+    throw Error(kExitUsage, "needs exactly one target: -- CMD [ARGS...], --pid PID, --container NAME or --bundle DIR");
   if (!o.user.empty() && o.bundle.empty()) throw Error(kExitUsage, "--user needs --bundle DIR");
+  if (!o.runtime_cli.empty() && o.container.empty()) throw Error(kExitUsage, "--runtime-cli needs --container NAME");
   if (o.pid) return pid_target(*o.pid);
+  if (!o.container.empty()) return container_target(o.container, o.runtime_cli);
   if (!o.bundle.empty()) return bundle_target(o.bundle, o.runtime, o.app_log, o.user);
   return command_target(o.command);
 }

@@ -19,6 +19,7 @@
 #include "build/output_dir.h"
 #include "common/scratch_dir.h"
 #include "container/bundle.h"
+#include "image/containers_storage.h"
 #include "image/image_source.h"
 #include "image/oci_writer.h"
 #include "record/recorder.h"
@@ -94,14 +95,14 @@ int run_slim(const SlimOptions& opts) {
     seccomp_plan = plan_output(seccomp_profile_path(o.output), "--seccomp");
     side_outputs.push_back(*seccomp_plan);
   }
-  check_outputs(side_outputs, {o.from});
+  check_outputs(side_outputs, {source_file_path(o.from)});
   for (auto& e : o.env) require_utf8(e, "--env");
   SourceKind kind = detect_source_kind(o.from);
-  std::string format = o.format.empty() ? (kind == SourceKind::kRootfsDir ? "dir" : "oci") : o.format;
+  std::string format = choose_format(o.format, kind == SourceKind::kRootfsDir, o.load);
   ScratchDir work(o.output);
 
   // 1. the source, never modified: an image is unpacked into the work dir.
-  std::string src_root = fs::absolute(o.from).string();
+  std::string src_root = kind == SourceKind::kRootfsDir ? fs::absolute(source_file_path(o.from)).string() : "";
   nlohmann::json config = nlohmann::json::object();
   if (kind != SourceKind::kRootfsDir) {
     src_root = work / "source";
@@ -206,9 +207,10 @@ int run_slim(const SlimOptions& opts) {
     seccomp_out->write(profile.dump(2) + "\n");
   }
   throw_if_interrupted();
-  publish_rootfs(minimal, format, o.output, oci, work.path());
+  std::string config_digest = publish_rootfs(minimal, format, o.output, oci, work.path());
   if (report_out) report_out->commit();
   if (seccomp_out) seccomp_out->commit();
+  std::string loaded = o.load.empty() ? "" : podman_load(o.output, config_digest);
 
   double ratio = report.after.bytes ? static_cast<double>(report.before.bytes) / static_cast<double>(report.after.bytes) : 0;
   std::printf("%-14s %s\n", "image", o.output.c_str());
@@ -220,6 +222,7 @@ int run_slim(const SlimOptions& opts) {
   std::printf("%-14s %zu paths\n", "kept", rec.manifest.paths.size());
   std::printf("%-14s %s\n", "complete", rec.manifest.complete ? "yes" : "NO (see the manifest)");
   std::printf("%-14s %s\n", "verify", verify.c_str());
+  if (!loaded.empty()) std::printf("%-14s %s\n", "podman image", loaded.c_str());
   if (seccomp_plan) std::printf("%-14s %s (%zu syscalls)\n", "seccomp", printable_name(seccomp_plan->given).c_str(),
                                 profile["syscalls"].empty() ? size_t{0} : profile["syscalls"][0]["names"].size());
   std::fflush(stdout);

@@ -14,9 +14,10 @@
 namespace pare {
 
 struct SlimOptions {
-  std::string from;                   // OCI layout (DIR[:TAG]), docker-save tar, or rootfs dir
+  std::string from;                   // any image source (image_source.h), or a rootfs dir
   std::string output;
-  std::string format;                 // dir | oci | oci-archive; default: like the input
+  std::string format;                 // dir | oci | oci-archive | docker-archive; default: like the input
+  std::string load;                   // --load podman: load the minimal image, print its id
   bool force = false;
   std::vector<std::string> command;   // `-- CMD ARGS`: needed for a rootfs dir
   std::vector<std::string> env;       // --env KEY=VALUE for the app (and the output image)
