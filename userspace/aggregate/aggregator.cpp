@@ -52,7 +52,7 @@ void Aggregator::add_name(const Event& ev, const std::string& raw, const std::se
     key.base = "/";
   }
   key.follow_final = follow;
-  key.err = ev.ret < 0 ? -ev.ret : 0;
+  key.err = ev.err();
   touch(obs_.names[key], ev, kinds);
 }
 

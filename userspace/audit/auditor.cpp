@@ -68,7 +68,7 @@ void Auditor::add(const Event& ev, std::vector<Finding>& out) {
   ++stats_.records;
   procs_.add(ev);
   bool follow = !ev.has(PARE_F_NOFOLLOW);
-  int err = ev.ret < 0 ? -ev.ret : 0;
+  int err = ev.err();
   std::string path;
   auto object = [&]() -> bool {
     if (!ev.path || ev.has(PARE_F_PATH_TRUNCATED)) {

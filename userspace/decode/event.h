@@ -1,6 +1,7 @@
 // A decoded record: the BPF struct pare_event with its strings as std::string.
 #pragma once
 
+#include <algorithm>
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -48,6 +49,9 @@ struct Event {
   std::optional<std::string> interp;  // PARE_S_INTERP
 
   bool has(uint32_t flag) const { return (flags & flag) != 0; }
+  // errno of a failed call, 0 on success. A malformed record may hold
+  // INT32_MIN, whose negation overflows: computed in 64 bits and clamped.
+  int err() const { return ret < 0 ? static_cast<int>(std::min<int64_t>(-static_cast<int64_t>(ret), INT32_MAX)) : 0; }
 };
 
 }  // namespace pare

@@ -22,7 +22,7 @@ nlohmann::json event_to_json(const Event& ev) {
   };
   if (ev.type == EventType::kFork) j["ppid"] = ev.ppid;
   if (ev.syscall) j["syscall"] = ev.syscall;
-  if (ev.ret < 0) j["errno"] = errno_name(-ev.ret);
+  if (ev.ret < 0) j["errno"] = errno_name(ev.err());
   else if (ev.type == EventType::kExit) j["exit_status"] = ev.ret;
   if (ev.type == EventType::kOpen || ev.type == EventType::kOpenFail) j["open_flags"] = ev.aux;
   if (ev.dirfd != 0 && ev.dirfd != -100) j["dirfd"] = ev.dirfd;

@@ -107,10 +107,11 @@ la_ssize_t sink_write(archive*, void* ctx, const void* buf, size_t len) {
 std::vector<std::pair<std::string, std::string>> merged_xattrs(std::vector<std::pair<std::string, std::string>> disk,
                                                               const EntryMetadata* meta) {
   if (!meta) return disk;
-  for (const auto& [name, value] : meta->xattrs) {
-    auto same = [&](const auto& kv) { return kv.first == name; };
-    std::erase_if(disk, same);
-    disk.emplace_back(name, value);
+  for (const auto& xattr : meta->xattrs) {
+    // (Not a structured binding: clang 14, which builds the fuzzers, cannot capture one.)
+    const std::string& name = xattr.first;
+    std::erase_if(disk, [&](const auto& kv) { return kv.first == name; });
+    disk.emplace_back(name, xattr.second);
   }
   std::sort(disk.begin(), disk.end());
   return disk;
