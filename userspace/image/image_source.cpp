@@ -17,13 +17,6 @@
 
 namespace pare {
 
-namespace {
-
-struct SourceRef {
-  std::string path;
-  std::string tag;  // "" = not given
-};
-
 // SRC as an existing path, else split at the first ':' whose left side exists
 // (tags may themselves contain ':', e.g. a docker "repo:tag").
 SourceRef split_source(const std::string& src) {
@@ -40,6 +33,8 @@ SourceRef split_source(const std::string& src) {
   }
   throw Error(kExitBadInput, errno_message("image source " + src, ENOENT));
 }
+
+namespace {
 
 SourceKind kind_of(const SourceRef& ref) {
   struct stat st;

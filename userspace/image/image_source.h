@@ -22,6 +22,14 @@ enum class SourceKind { kRootfsDir, kOciLayout, kDockerArchive };
 // whose left side exists. Throws Error(kExitBadInput) when it is none of them.
 SourceKind detect_source_kind(const std::string& src);
 
+// SRC split into its path and tag ("" = not given), as detect_source_kind
+// reads it. Throws Error(kExitBadInput) when no such path exists.
+struct SourceRef {
+  std::string path;
+  std::string tag;
+};
+SourceRef split_source(const std::string& src);
+
 struct UnpackedImage {
   // The image config blob (the JSON with "config", "rootfs", "history"...),
   // exactly as stored in the source image.
