@@ -110,7 +110,7 @@ const pare::PackageUse* use_of(const pare::DpkgDb& db, const pare::PackageUsage&
 
 }  // namespace
 
-TEST_CASE("deb822 paragraphs keep their text; continuation lines join their field", "[packages]") {
+TEST_CASE("deb822 paragraphs keep their text, continuation lines join their field", "[packages]") {
   auto paras = pare::parse_deb822("A: 1\nB: x\n y\n\n\n\nA: 2\n#junk\nc: 3\n");
   REQUIRE(paras.size() == 2);
   CHECK(paras[0].text == "A: 1\nB: x\n y\n");
