@@ -38,7 +38,8 @@ TEST_CASE("slim nginx: 10x smaller, passes traffic it never saw - host processes
   std::vector<std::string> args = {"slim", "--from", rootfs, "-o", work / "out", "--report", work / "report.json",
                                    "--save-manifest", work / "m.json", "--ready-tcp", "127.0.0.1:8080",
                                    "--traffic", kTools + "/nginx.traffic", "--include", "/var/www/html/**",
-                                   "--verify-traffic", kTools + "/nginx.traffic --alt"};
+                                   "--verify-traffic", kTools + "/nginx.traffic --alt",
+                                   "--sbom", work / "sbom.spdx.json", "--sbom-format", "spdx"};
   args.insert(args.end(), kNginx.begin(), kNginx.end());
   auto r = test::run_pare(args);
   INFO(r.err);
@@ -61,6 +62,12 @@ TEST_CASE("slim nginx: 10x smaller, passes traffic it never saw - host processes
   CHECK(m["paths"]["/var/www/html/hello.txt"]["kinds"].dump().find("read") != std::string::npos);
   CHECK(fs::exists(work / "out/usr/sbin/nginx"));
   CHECK_FALSE(fs::exists(work / "out/usr/share/doc"));
+  // The package database of what remains (the verify run had it too) and the SBOM beside it.
+  CHECK(fs::exists(work / "out/var/lib/dpkg/status"));
+  CHECK(report["packages"]["after"] > 0);
+  CHECK(report["packages"]["after"] < report["packages"]["before"]);
+  CHECK_THAT(r.out, Catch::Contains("packages       " + std::to_string(report["packages"]["before"].get<int>()) + " -> "));
+  CHECK_THAT(test::slurp(work / "sbom.spdx.json"), Catch::Contains("pkg:deb/debian/nginx@"));
   CHECK(outsider.wait() == 0);
 }
 

@@ -13,6 +13,9 @@
 #include "build/rootfs_copy.h"
 #include "build/size_report.h"
 #include "build/usage_report.h"
+#include "build/package_report.h"
+#include "sbom/image_sbom.h"
+#include "sbom/sbom_format.h"
 #include "common/output_file.h"
 #include "common/error.h"
 #include "common/interrupt.h"
@@ -31,7 +34,7 @@ namespace pare {
 
 namespace fs = std::filesystem;
 
-CopyResult copy_manifest_paths(const Manifest& m, const std::string& src_root, const std::string& rootfs_out) {
+BuiltRootfs build_rootfs(const Manifest& m, const std::string& src_root, const std::string& rootfs_out, bool package_db) {
   RootFs src(src_root);
   std::vector<std::string> paths;
   // Pseudo paths are decided here, not trusted from the manifest (a
@@ -42,7 +45,10 @@ CopyResult copy_manifest_paths(const Manifest& m, const std::string& src_root, c
   spdlog::info("copying {} paths", paths.size());
   stall_point("build-copy");
   throw_if_interrupted();
-  return copy_into(src, paths, rootfs_out);
+  RootfsCopy copy(src, rootfs_out);
+  copy.copy_paths(paths);
+  PackageStep packages = package_step(copy, src, rootfs_out, package_db);
+  return {copy.finish(), std::move(packages)};
 }
 
 std::string publish_rootfs(const std::string& rootfs, const std::string& format, const std::string& out,
@@ -87,12 +93,20 @@ int run_build(const BuildOptions& opts) {
   // Every output is checked before any work: OUT against the source, the
   // report against OUT and the inputs.
   o.output = normalize_output(opts.output, opts.from);
-  std::optional<OutputPlan> report_plan;
+  check_sbom_format(o.sbom_format);
+  std::optional<OutputPlan> report_plan, sbom_plan;
+  std::vector<OutputPlan> side_outputs;
   if (!o.report_path.empty()) {
     report_plan = plan_output(o.report_path, "--report");
     check_not_inside_output(o.report_path, "--report", o.output);
-    check_outputs({*report_plan}, {o.manifest_path, source_file_path(o.from)});
+    side_outputs.push_back(*report_plan);
   }
+  if (!o.sbom_path.empty()) {
+    sbom_plan = plan_output(o.sbom_path, "--sbom");
+    check_not_inside_output(o.sbom_path, "--sbom", o.output);
+    side_outputs.push_back(*sbom_plan);
+  }
+  check_outputs(side_outputs, {o.manifest_path, source_file_path(o.from)});
   Manifest m = read_manifest_file(o.manifest_path);
   SourceKind kind = detect_source_kind(o.from);
   std::string format = choose_format(o.format, kind == SourceKind::kRootfsDir, o.load);
@@ -123,7 +137,8 @@ int run_build(const BuildOptions& opts) {
   }
   std::string rootfs = work / "rootfs";
   fs::create_directory(rootfs);
-  CopyResult copied = copy_manifest_paths(m, src_root, rootfs);
+  BuiltRootfs built = build_rootfs(m, src_root, rootfs, o.package_db);
+  CopyResult& copied = built.copied;
 
   oci.metadata = std::move(copied.metadata);
 
@@ -136,20 +151,26 @@ int run_build(const BuildOptions& opts) {
   UsageReport usage = usage_report(m, RootFs(src_root), rootfs);
 
   // OUT is published only when everything it promises is written: the report
-  // goes to its temporary first and is renamed right after OUT.
-  std::unique_ptr<OutputFile> report_out;
+  // and the SBOM go to their temporaries first and are renamed right after OUT.
+  std::unique_ptr<OutputFile> report_out, sbom_out;
   if (report_plan) {
     report_out = std::make_unique<OutputFile>(*report_plan);
     nlohmann::json j = report_to_json(report);
     add_usage_to_json(j, usage);
+    add_packages_to_json(j, built.packages);
     report_out->write(j.dump(2) + "\n");
+  }
+  if (sbom_plan) {
+    sbom_out = std::make_unique<OutputFile>(*sbom_plan);
+    sbom_out->write(image_sbom(rootfs, built.packages, o.output, format == "dir" ? "" : o.tag, o.sbom_format));
   }
   stall_point("build-publish");
   throw_if_interrupted();
   std::string config_digest = publish_rootfs(rootfs, format, o.output, oci, work.path());
   if (format == "dir" && !not_kept_summary(copied).empty()) spdlog::warn("{}", not_kept_summary(copied));
   if (report_out) report_out->commit();
-  std::fputs((report_to_text(report) + usage_to_text(usage)).c_str(), stderr);
+  if (sbom_out) sbom_out->commit();
+  std::fputs((report_to_text(report) + usage_to_text(usage) + packages_to_text(built.packages)).c_str(), stderr);
   if (!o.load.empty()) {
     // The image id alone on stdout, like `podman build -q`: scripts run it next.
     std::string id = podman_load(o.output, config_digest);

@@ -11,6 +11,8 @@
 #include <string>
 #include <vector>
 
+#include "build/package_db.h"
+#include "build/rootfs_copy.h"
 #include "image/unpack_budget.h"
 
 namespace pare {
@@ -28,17 +30,25 @@ struct BuildOptions {
   std::string tag = "latest";
   uint64_t max_unpacked_size = kDefaultMaxUnpackedBytes;  // --max-unpacked-size: bound on unpacking an image
   bool measure_source = false;  // --measure-source: walk a directory source for the report's "before"
+  bool package_db = true;       // false: --no-package-db (build/package_db.h)
+  std::string sbom_path;        // --sbom FILE: the minimal image's SBOM
+  std::string sbom_format = "cyclonedx";  // --sbom-format cyclonedx | spdx
 };
 
 int run_build(const BuildOptions& opts);
 
 // The pieces, shared with `pare slim`:
 struct Manifest;
-struct CopyResult;
 struct OciWriteOptions;
 // (normalize_output, check_build_output: build/output_dir.h)
-// Copies the manifest's copyable paths (not pseudo, not absent) from SRC_ROOT into ROOTFS_OUT (existing, empty).
-CopyResult copy_manifest_paths(const Manifest& m, const std::string& src_root, const std::string& rootfs_out);
+struct BuiltRootfs {
+  CopyResult copied;
+  PackageStep packages;
+};
+// Copies the manifest's copyable paths (not pseudo, not absent) from SRC_ROOT
+// into ROOTFS_OUT (existing, empty), then the package step (the package
+// database unless !PACKAGE_DB).
+BuiltRootfs build_rootfs(const Manifest& m, const std::string& src_root, const std::string& rootfs_out, bool package_db);
 // ROOTFS -> OUT as FORMAT (dir: moved; oci / oci-archive / docker-archive:
 // packaged), published with publish_output. WORK is a scratch dir on OUT's
 // filesystem. Returns the image's config digest ("" for dir): podman's id for it.

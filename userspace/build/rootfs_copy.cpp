@@ -17,6 +17,7 @@
 
 #include "common/error.h"
 #include "common/interrupt.h"
+#include "common/name_encoding.h"
 #include "image/safe_fs.h"
 #include "resolve/symlink_chain.h"
 
@@ -44,6 +45,8 @@ constexpr size_t kCopyChunk = 64u << 20;
 
 // What copying one path made of it.
 enum class Made { kMissing, kDir, kOther, kVanished };
+
+}  // namespace
 
 class Copier {
  public:
@@ -91,12 +94,66 @@ class Copier {
 
   CopyResult take() { return std::move(result_); }
 
+  // PATH is physical in the source; its parent was copied (a directory).
+  void write_generated(const std::string& path, const std::string& content) {
+    throw_if_interrupted();
+    UniqueFd dir(open_out_dir(parent_path(path)));
+    std::string name = base_name(path);
+    if (done_.count(path)) replace_copy(path, dir.get(), name);
+    struct stat st = {};
+    auto src = src_.lstat(path);
+    if (src && S_ISREG(src->st_mode)) {
+      st = *src;
+    } else {  // no source file to stand in for (a hostile source): plain and timeless
+      st.st_mode = S_IFREG | 0644;
+    }
+    UniqueFd out(openat(dir.get(), name.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600));
+    if (!out) fail("cannot create " + path, errno);
+    for (size_t off = 0; off < content.size();) {
+      ssize_t n = write(out.get(), content.data() + off, content.size() - off);
+      if (n < 0 && errno == EINTR) continue;
+      if (n < 0) fail("cannot write " + path, errno);
+      off += static_cast<size_t>(n);
+    }
+    set_owner_mode(out.get(), st, path);
+    struct timespec times[2] = {st.st_atim, st.st_mtim};
+    futimens(out.get(), times);
+    done_[path] = false;
+    ++result_.entries;
+    ++result_.files;
+    result_.bytes += content.size();
+    result_.generated.push_back(path);
+  }
+
+  // Whether the parent of PATH is a directory of the output (after copy()).
+  bool is_output_dir(const std::string& path) const {
+    auto it = done_.find(path);
+    return it != done_.end() && it->second;
+  }
+
  private:
   void copy_root() {
     auto st = src_.lstat("/");
     if (!st) fail("cannot read the source root " + src_.root(), errno);
     apply_dir_meta("/", *st);
     done_["/"] = true;
+  }
+
+  // A copy of PATH made earlier gives way to generated content: removed,
+  // and uncounted (a directory is never replaced).
+  void replace_copy(const std::string& path, int dir, const std::string& name) {
+    struct stat old;
+    if (fstatat(dir, name.c_str(), &old, AT_SYMLINK_NOFOLLOW) != 0) fail("cannot replace " + path, errno);
+    if (S_ISDIR(old.st_mode)) fail("cannot replace directory " + path + " with a generated file", EISDIR);
+    if (unlinkat(dir, name.c_str(), 0) != 0) fail("cannot replace " + path, errno);
+    --result_.entries;
+    if (S_ISREG(old.st_mode) && old.st_nlink <= 1) {
+      --result_.files;
+      result_.bytes -= std::min<uint64_t>(result_.bytes, static_cast<uint64_t>(old.st_size));
+    }
+    result_.metadata.erase(path.substr(1));
+    std::erase_if(links_, [&](auto& kv) { return kv.second == path; });
+    done_.erase(path);
   }
 
   Made copy_one(const std::string& path) {
@@ -304,7 +361,7 @@ class Copier {
   }
 
   const RootFs& src_;
-  const CopyOptions& opts_;
+  CopyOptions opts_;  // a copy: RootfsCopy may outlive the options it was given
   UniqueFd out_;
   bool as_root_ = geteuid() == 0;
   std::map<std::string, bool> done_;  // path -> is a directory in the output
@@ -313,24 +370,61 @@ class Copier {
   CopyResult result_;
 };
 
+namespace {
+
+// Where a path of the source really is: a path may name a link on its way
+// (/lib/x -> /usr/lib/x). Adds every link on the way and the object at its
+// physical place to OUT; returns the physical place.
+std::string add_physical(const RootFs& src, const std::string& raw, std::set<std::string>& out) {
+  std::string p = lexical_normalize(raw);
+  Resolution parent = resolve_in_root(src, parent_path(p));
+  for (auto& hop : parent.hops) out.insert(hop.link);
+  std::string phys = parent.path == "/" ? "/" + base_name(p) : parent.path + "/" + base_name(p);
+  out.insert(phys);
+  return phys;
+}
+
 }  // namespace
 
-CopyResult copy_into(const RootFs& src, const std::vector<std::string>& paths, const std::string& out_dir,
-                     const CopyOptions& opts) {
-  Copier c(src, out_dir, opts);
-  // A manifest path may name a link on its way (/lib/x -> /usr/lib/x): copy
-  // every link on the way and the object at its physical place.
+RootfsCopy::RootfsCopy(const RootFs& src, const std::string& out_dir, const CopyOptions& opts)
+    : src_(src), c_(std::make_unique<Copier>(src, out_dir, opts)) {}
+
+RootfsCopy::~RootfsCopy() = default;
+
+void RootfsCopy::copy_paths(const std::vector<std::string>& paths) {
   std::set<std::string> physical;
   for (auto& raw : paths) {
     throw_if_interrupted();
-    std::string p = lexical_normalize(raw);
-    Resolution parent = resolve_in_root(src, parent_path(p));
-    for (auto& hop : parent.hops) physical.insert(hop.link);
-    physical.insert(parent.path == "/" ? "/" + base_name(p) : parent.path + "/" + base_name(p));
+    add_physical(src_, raw, physical);
   }
-  for (auto& p : physical) c.copy(p);
-  c.finish();
-  return c.take();
+  for (auto& p : physical) c_->copy(p);
+}
+
+std::optional<std::string> RootfsCopy::write_generated(const std::string& path, const std::string& content) {
+  std::set<std::string> on_the_way;
+  std::string phys = add_physical(src_, path, on_the_way);
+  on_the_way.erase(phys);
+  for (auto& p : on_the_way) c_->copy(p);
+  std::string parent = parent_path(phys);
+  c_->copy(parent);
+  if (!c_->is_output_dir(parent)) {
+    spdlog::warn("build: cannot write {}: the source has no directory {}", printable_name(path), printable_name(parent));
+    return std::nullopt;
+  }
+  c_->write_generated(phys, content);
+  return phys;
+}
+
+CopyResult RootfsCopy::finish() {
+  c_->finish();
+  return c_->take();
+}
+
+CopyResult copy_into(const RootFs& src, const std::vector<std::string>& paths, const std::string& out_dir,
+                     const CopyOptions& opts) {
+  RootfsCopy c(src, out_dir, opts);
+  c.copy_paths(paths);
+  return c.finish();
 }
 
 std::string not_root_warning() {

@@ -21,6 +21,8 @@
 
 #include <cstdint>
 #include <functional>
+#include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -40,12 +42,42 @@ struct CopyResult {
   uint64_t modes_not_kept = 0;   // setuid/setgid dropped, read-only directories left writable
   uint64_t xattrs_not_kept = 0;  // xattrs the disk refused
   EntryMetadataTable metadata;   // output path (no leading '/') -> source owner, mode, refused xattrs
+  std::vector<std::string> generated;  // paths written with generated content (RootfsCopy::write_generated)
 };
 
 struct CopyOptions {
   // Tests: runs after PATH was lstat'ed in the source and before it is
   // opened, to change the source at the moment a live one could.
   std::function<void(const std::string& path)> after_lstat;
+};
+
+class Copier;
+
+// One copy into OUT_DIR (an existing empty directory), in steps: the chosen
+// paths, then files whose content the build generates (a trimmed package
+// database), then finish() sets directory times last, so a generated file
+// changes no directory's mtime and identical inputs give identical trees.
+class RootfsCopy {
+ public:
+  RootfsCopy(const RootFs& src, const std::string& out_dir, const CopyOptions& opts = {});
+  ~RootfsCopy();
+  RootfsCopy(const RootfsCopy&) = delete;
+  RootfsCopy& operator=(const RootfsCopy&) = delete;
+
+  // As copy_into below.
+  void copy_paths(const std::vector<std::string>& paths);
+  // Writes CONTENT as the file PATH of the output, at PATH's physical place
+  // in the source (its parents and the links on the way copied like any
+  // path's), with the owner, mode and times of the source's file there (a
+  // generated file stands in for it), replacing a copy of it made before.
+  // Returns the physical path written; nullopt, with a warning, when the
+  // source has no directory to put it in.
+  std::optional<std::string> write_generated(const std::string& path, const std::string& content);
+  CopyResult finish();
+
+ private:
+  const RootFs& src_;
+  std::unique_ptr<Copier> c_;
 };
 
 // OUT_DIR must be an existing empty directory. PATHS are absolute paths inside

@@ -10,10 +10,7 @@
 // "before: not measured (why)" and the JSON has "before": null with
 // "before_not_measured": why (ratio and removed_by_dir null too).
 //
-// A scan walks with openat/fdopendir/fstatat relative to directory fds, with
-// an explicit stack (no recursion), never follows a symlink below the root,
-// stays on the root's filesystem (/proc, /sys and other mounts are not the image), and
-// skips and counts entries that vanish while it runs (a live source).
+// The walks themselves: resolve/tree_scan.h.
 #pragma once
 
 #include <cstdint>
@@ -24,16 +21,11 @@
 
 #include <nlohmann/json.hpp>
 
+#include "resolve/tree_scan.h"
+
 namespace pare {
 
 struct CopyResult;
-
-struct TreeSize {
-  uint64_t files = 0;  // regular files, hard links once
-  uint64_t bytes = 0;
-  uint64_t entries = 0;   // everything, directories and links included
-  uint64_t vanished = 0;  // listed, then gone before it could be stat'ed or opened
-};
 
 struct SizeReport {
   TreeSize before, after;
@@ -48,18 +40,6 @@ struct SizeReport {
   std::vector<std::string> not_in_source;
   uint64_t vanished = 0;  // source entries that disappeared while copying or scanning
 };
-
-struct TreeScan {
-  TreeSize size;
-  std::map<std::string, uint64_t> files;  // "/path" inside the tree -> bytes (first name of a hard link)
-};
-
-// Tests: called with a directory's path inside the tree ("/usr") right
-// before it is opened, to change the tree at the moment a live one could.
-using ScanHook = std::function<void(const std::string& dir)>;
-
-// Walks ROOT as described above. A ROOT that cannot be opened gives an empty scan.
-TreeScan scan_tree(const std::string& root, const ScanHook& before_opening = {});
 
 struct ReportOptions {
   bool measure_before = true;

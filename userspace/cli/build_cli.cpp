@@ -47,7 +47,9 @@ Command add_build_command(CLI::App& app) {
   cmd->add_flag("--measure-source", o->measure_source,
                 "Also walk a directory SRC for the report's \"before\" figures (by default only an image\n"
                 "SRC is measured: a directory may be a live / of 400k files)");
+  auto packages_parsed = add_package_options(cmd, o->package_db, o->sbom_path, o->sbom_format);
   return {cmd, [=] {
+            packages_parsed();
             if (ep->count()) o->entrypoint = *entrypoint;
             if (cm->count()) o->cmd = *cmd_args;
             return run_build(*o);

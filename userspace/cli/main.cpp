@@ -21,7 +21,7 @@ int main(int argc, char** argv) {
   std::vector<pare::Command> commands = {
       pare::add_record_command(app), pare::add_manifest_command(app), pare::add_merge_command(app),
       pare::add_diff_command(app),   pare::add_build_command(app),    pare::add_slim_command(app),
-      pare::add_seccomp_command(app), pare::add_audit_command(app),
+      pare::add_seccomp_command(app), pare::add_audit_command(app),  pare::add_sbom_command(app),
   };
   for (auto& c : commands) {
     c.app->fallthrough();

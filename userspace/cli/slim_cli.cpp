@@ -57,9 +57,11 @@ Command add_slim_command(CLI::App& app) {
                 "Also write the recorded syscalls as a seccomp profile to OUT.seccomp.json (like pare seccomp)\n"
                 "and run the verify step under it");
   cmd->add_option("command", o->command, "-- CMD [ARGS...]: what to run (default: the image's Entrypoint + Cmd)");
+  auto packages_parsed = add_package_options(cmd, o->package_db, o->sbom_path, o->sbom_format);
   add_traffic_options(cmd, o->traffic);
   add_closure_options(cmd, o->closure);
   return {cmd, [=] {
+            packages_parsed();
             o->verify = !*no_verify;
             return run_slim(*o);
           }};

@@ -161,6 +161,11 @@ std::string source_file_path(const std::string& src) {
   }
 }
 
+SourceName source_name(const std::string& src) {
+  SourceRef ref = split_source(src);
+  return {ref.path, ref.tag};
+}
+
 UnpackedImage unpack_image(const std::string& src, const std::string& dest, uint64_t max_unpacked_bytes) {
   SourceRef ref = split_source(src);
   SourceKind kind = kind_of(ref);

@@ -36,6 +36,15 @@ SourceKind detect_source_kind(const std::string& src);
 // reader reports that).
 std::string source_file_path(const std::string& src);
 
+// SRC's path (the image name for containers-storage) and tag ("" = not
+// given), read as detect_source_kind reads them; for naming an image in an
+// SBOM. Throws Error(kExitBadInput) as detect_source_kind does.
+struct SourceName {
+  std::string path;
+  std::string tag;
+};
+SourceName source_name(const std::string& src);
+
 struct UnpackedImage {
   // The image config blob (the JSON with "config", "rootfs", "history"...),
   // exactly as stored in the source image.

@@ -12,6 +12,7 @@
 #include <climits>
 
 #include "common/error.h"
+#include "common/name_encoding.h"
 
 namespace pare {
 
@@ -86,6 +87,30 @@ int RootFs::open_read(const std::string& path) const {
     return -1;
   }
   return fd;
+}
+
+std::optional<std::string> RootFs::read_file(const std::string& path, size_t max_bytes) const {
+  int fd = open_read(path);
+  if (fd < 0) return std::nullopt;
+  std::string text;
+  char buf[65536];
+  ssize_t n;
+  // Read one byte past the bound: a file that grows while read is caught too.
+  while ((n = read(fd, buf, sizeof buf)) != 0) {
+    if (n < 0 && errno == EINTR) continue;
+    if (n < 0) {
+      int err = errno;
+      close(fd);
+      throw Error(kExitBadInput, errno_message("cannot read " + printable_name(root_ + path), err));
+    }
+    text.append(buf, static_cast<size_t>(n));
+    if (text.size() > max_bytes) {
+      close(fd);
+      throw Error(kExitBadInput, printable_name(root_ + path) + " is larger than " + std::to_string(max_bytes) + " bytes");
+    }
+  }
+  close(fd);
+  return text;
 }
 
 std::vector<std::string> RootFs::list_dir(const std::string& path) const {

@@ -28,6 +28,10 @@ class RootFs {
   // O_RDONLY|O_CLOEXEC file descriptor of the regular file PATH inside the
   // root (never a FIFO or device), or -1 (errno set).
   int open_read(const std::string& path) const;
+  // The bytes of the regular file PATH (symlinks followed inside the root);
+  // nullopt when it is missing or not a regular file. A file larger than
+  // MAX_BYTES throws Error(kExitBadInput): untrusted sizes bound our memory.
+  std::optional<std::string> read_file(const std::string& path, size_t max_bytes) const;
   // Any open of PATH inside the root (O_CLOEXEC added), or -1 (errno set).
   int open_in_root(const std::string& path, int flags) const;
   // Entries of directory PATH (no "." or ".."), sorted; empty if not a directory.

@@ -11,6 +11,9 @@
 #include "build/rootfs_copy.h"
 #include "build/size_report.h"
 #include "build/usage_report.h"
+#include "build/package_report.h"
+#include "sbom/image_sbom.h"
+#include "sbom/sbom_format.h"
 #include "resolve/root_fs.h"
 #include "common/output_file.h"
 #include "common/error.h"
@@ -89,6 +92,13 @@ int run_slim(const SlimOptions& opts) {
     check_not_inside_output(o.save_manifest, "--save-manifest", o.output);
     if (manifest_plan->kind == OutputKind::kFile) plan_output(partial_name(o.save_manifest), "--save-manifest (partial)");
   }
+  check_sbom_format(o.sbom_format);
+  std::optional<OutputPlan> sbom_plan;
+  if (!o.sbom_path.empty()) {
+    sbom_plan = plan_output(o.sbom_path, "--sbom");
+    side_outputs.push_back(*sbom_plan);
+    check_not_inside_output(o.sbom_path, "--sbom", o.output);
+  }
   std::optional<OutputPlan> seccomp_plan;
   if (o.seccomp) {
     // Beside the image, never inside it: OUT.seccomp.json.
@@ -145,7 +155,8 @@ int run_slim(const SlimOptions& opts) {
   // 3. build the minimal rootfs.
   std::string minimal = work / "minimal";
   fs::create_directory(minimal);
-  CopyResult copied = copy_manifest_paths(rec.manifest, src_root, minimal);
+  BuiltRootfs built = build_rootfs(rec.manifest, src_root, minimal, o.package_db);
+  CopyResult& copied = built.copied;
   SizeReport report = compare_trees(src_root, minimal);
   add_copy_result(report, copied);
   UsageReport usage = usage_report(rec.manifest, RootFs(src_root), minimal);
@@ -197,9 +208,15 @@ int run_slim(const SlimOptions& opts) {
     j["complete"] = rec.manifest.complete;
     j["kept_paths"] = rec.manifest.paths.size();
     add_usage_to_json(j, usage);
+    add_packages_to_json(j, built.packages);
     if (seccomp_plan) j["seccomp"] = encode_name(seccomp_plan->given);
     report_out = std::make_unique<OutputFile>(*report_plan);
     report_out->write(j.dump(2) + "\n");
+  }
+  std::unique_ptr<OutputFile> sbom_out;
+  if (sbom_plan) {
+    sbom_out = std::make_unique<OutputFile>(*sbom_plan);
+    sbom_out->write(image_sbom(minimal, built.packages, o.output, format == "dir" ? "" : o.tag, o.sbom_format));
   }
   std::unique_ptr<OutputFile> seccomp_out;
   if (seccomp_plan) {
@@ -210,6 +227,7 @@ int run_slim(const SlimOptions& opts) {
   std::string config_digest = publish_rootfs(minimal, format, o.output, oci, work.path());
   if (report_out) report_out->commit();
   if (seccomp_out) seccomp_out->commit();
+  if (sbom_out) sbom_out->commit();
   std::string loaded = o.load.empty() ? "" : podman_load(o.output, config_digest);
 
   double ratio = report.after.bytes ? static_cast<double>(report.before.bytes) / static_cast<double>(report.after.bytes) : 0;
@@ -225,8 +243,11 @@ int run_slim(const SlimOptions& opts) {
   if (!loaded.empty()) std::printf("%-14s %s\n", "podman image", loaded.c_str());
   if (seccomp_plan) std::printf("%-14s %s (%zu syscalls)\n", "seccomp", printable_name(seccomp_plan->given).c_str(),
                                 profile["syscalls"].empty() ? size_t{0} : profile["syscalls"][0]["names"].size());
+  if (built.packages.usage)
+    std::printf("%-14s %zu -> %zu\n", "packages", built.packages.usage->before, built.packages.usage->kept.size());
+  if (sbom_plan) std::printf("%-14s %s (%s)\n", "sbom", printable_name(sbom_plan->given).c_str(), o.sbom_format.c_str());
   std::fflush(stdout);
-  std::fputs(usage_to_text(usage).c_str(), stderr);
+  std::fputs((usage_to_text(usage) + packages_to_text(built.packages)).c_str(), stderr);
   return kExitOk;
 }
 

@@ -31,6 +31,9 @@ struct SlimOptions {
   std::vector<std::string> verify_probes;   // extra probes for the verify run only
   bool verify = true;
   bool seccomp = false;               // --seccomp: OUT.seccomp.json, and the verify run under it
+  bool package_db = true;             // false: --no-package-db (build/package_db.h)
+  std::string sbom_path;              // --sbom FILE: the minimal image's SBOM
+  std::string sbom_format = "cyclonedx";  // --sbom-format cyclonedx | spdx
   ClosureOptions closure;
   uint64_t max_unpacked_size = kDefaultMaxUnpackedBytes;  // --max-unpacked-size: bound on unpacking an image
 };
