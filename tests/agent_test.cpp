@@ -271,3 +271,48 @@ TEST_CASE("pare agent: bad options are one line and exit 2 before anything runs"
   auto rule = test::run_pare({"agent", "--out", work / "out", "--no-rule", "nope"});
   CHECK(rule.exit_code == 2);
 }
+
+TEST_CASE("deploy/kubernetes: the DaemonSet parses as YAML and names only what pare provides", "[agent][deploy]") {
+  // Debian's python3 (python3-yaml, tools/setup), not a pyenv one on PATH.
+  const std::string yaml = std::string(PARE_SOURCE_DIR) + "/deploy/kubernetes/daemonset.yaml";
+  auto r = test::run({"/usr/bin/python3", "-c",
+                      "import json, sys, yaml\n"
+                      "print(json.dumps(list(yaml.safe_load_all(open(sys.argv[1])))))\n",
+                      yaml});
+  INFO(r.err);
+  REQUIRE(r.exit_code == 0);
+  json docs = json::parse(r.out);
+  const json* ds = nullptr;
+  for (auto& d : docs)
+    if (d["kind"] == "DaemonSet") ds = &d;
+  REQUIRE(ds);
+  const json& pod = (*ds)["spec"]["template"]["spec"];
+  CHECK(pod["hostPID"] == true);
+  REQUIRE(pod["containers"].size() == 1);
+  const json& c = pod["containers"][0];
+  CHECK(c["securityContext"]["privileged"] == true);
+  // The image is the user's own build of pare: no registry host in the repo.
+  std::string image = c["image"];
+  CHECK(image == "pare:latest");
+  CHECK(c["command"] == json::array({"/usr/bin/pare"}));
+  std::vector<std::string> args = c["args"];
+  REQUIRE(!args.empty());
+  CHECK(args[0] == "agent");
+  // Every option given is one `pare agent` has; the engine CLI is one it supports.
+  auto help = test::run_pare({"agent", "--help"});
+  REQUIRE(help.exit_code == 0);
+  for (size_t i = 1; i < args.size(); ++i) {
+    INFO(args[i]);
+    if (args[i].rfind("--", 0) == 0) CHECK(help.out.find(args[i] + " ") != std::string::npos);
+    if (args[i] == "--runtime-cli") CHECK(args.at(i + 1) == "crictl");
+    if (args[i] == "--out") CHECK(args.at(i + 1) == "/var/lib/pare/manifests");
+  }
+  // Host mounts: the kernel's BTF, containerd's socket, and the manifests' directory (the --out above).
+  std::map<std::string, std::string> host_paths;  // volume name -> host path
+  for (auto& v : pod["volumes"]) host_paths[v["name"]] = v["hostPath"]["path"];
+  std::map<std::string, std::string> mounted;  // host path -> mount path
+  for (auto& m : c["volumeMounts"]) mounted[host_paths.at(m["name"].get<std::string>())] = m["mountPath"];
+  CHECK(mounted["/sys/kernel/btf"] == "/sys/kernel/btf");
+  CHECK(mounted["/run/containerd/containerd.sock"] == "/run/containerd/containerd.sock");
+  CHECK(mounted["/var/lib/pare/manifests"] == "/var/lib/pare/manifests");
+}
