@@ -204,8 +204,14 @@ TEST_CASE("pare agent: two images and a restarted container give one complete ma
   REQUIRE(bm["paths"].contains("/tmp/ran"));
   CHECK(bm["paths"]["/tmp/ran"]["created"] == true);
 
-  // Valid manifests for the rest of pare: diff reads them, merge unites them.
+  // Valid manifests: against the published schema, and for the rest of pare (diff reads them, merge unites them).
   for (const std::string& f : {a_file, b_file}) {
+    auto schema = test::run({"/usr/bin/python3", "-c",
+                             "import json,sys,jsonschema\n"
+                             "jsonschema.validate(json.load(open(sys.argv[2])), json.load(open(sys.argv[1])))\n",
+                             std::string(PARE_SOURCE_DIR) + "/manifests/schema.json", f});
+    INFO(schema.err);
+    CHECK(schema.exit_code == 0);
     auto d = test::run_pare({"diff", "--exit-code", f, f});
     INFO(d.err);
     CHECK(d.exit_code == 0);

@@ -63,6 +63,7 @@ class Agent {
         name_fresh_scopes();
         if (events_)
           for (const EngineEvent& e : events_->take()) on_event(e);
+        settle_starts();
         if (Clock::now() - last_tick >= std::chrono::milliseconds(200)) {
           last_tick = Clock::now();
           end_scopes();
@@ -138,34 +139,65 @@ class Agent {
       if (!s) continue;
       s->drops_at_start = probes_->drops();
       if (!s->attach(s->init)) spdlog::debug("namespace {}: its first process {} is gone already", ns, s->init);
-      if (s->cgroup_id.empty()) continue;
-      if (auto f = engine_.inspect(s->cgroup_id)) claim(*s, *f);
+      claim_by_cgroup(*s);
     }
+  }
+
+  // The container id in the scope's cgroup, confirmed by the engine: while
+  // the container runs, its init must be in this very namespace (a process
+  // that moved itself into another container's cgroup names nothing).
+  void claim_by_cgroup(ContainerScope& s) {
+    if (s.claimed() || s.cgroup_id.empty()) return;
+    auto f = engine_.inspect(s.cgroup_id);
+    if (!f) return;
+    if (f->pid && mount_namespace_of(f->pid) != s.mntns) {
+      spdlog::debug("namespace {}: its cgroup names container {} whose init runs elsewhere", s.mntns, short_id(f->id));
+      return;
+    }
+    claim(s, *f);
   }
 
   void on_event(const EngineEvent& e) {
     if (e.status != "start") return;  // died: the init's pidfd says it; the others change nothing recorded
     auto f = engine_.inspect(e.id);
     if (!f) return;
-    if (f->pid) {
-      uint32_t ns = mount_namespace_of(f->pid);
-      if (!ns || is_host(ns)) return;
-      ContainerScope* s = scopes_.find(ns);
-      if (!s) {
-        // The kernel did not scope it (its namespace was ignored, or full):
-        // from now on, like a container that was running before the agent.
-        ContainerScope& a = scopes_.adopt(ns);
-        a.adopted = true;
-        a.drops_at_start = probes_->drops();
-        if (!a.attach(f->pid)) return;
-        probes_->trace_mount_namespace(ns);
-        for (pid_t p : processes_in_mount_namespace(ns)) probes_->trace_tgid(static_cast<uint32_t>(p));
-        s = &a;
-      }
-      claim(*s, *f);
+    if (!f->pid) {
+      for (ContainerScope* s : scopes_.find_by_cgroup_id(f->id)) claim(*s, *f);  // ended already
       return;
     }
-    for (ContainerScope* s : scopes_.find_by_cgroup_id(f->id)) claim(*s, *f);  // ended already
+    uint32_t ns = mount_namespace_of(f->pid);
+    if (ns && !is_host(ns)) starts_.push_back({*f, ns, Clock::now() + std::chrono::seconds(2)});
+  }
+
+  // Started containers whose namespace has no scope yet. The event can come
+  // before the app's first exec is in the ring buffer (`runc start` returns
+  // as it releases the init, which then execs) or before the loop consumed
+  // it: drain, then wait up to 2 s for the kernel's scope before adopting the
+  // container like one that was running before the agent (incomplete).
+  void settle_starts() {
+    if (starts_.empty()) return;
+    probes_->drain();
+    name_fresh_scopes();
+    for (auto it = starts_.begin(); it != starts_.end();) {
+      if (ContainerScope* s = scopes_.find(it->mntns)) {
+        claim(*s, it->facts);
+      } else if (Clock::now() >= it->deadline) {
+        ContainerScope& a = scopes_.adopt(it->mntns);
+        a.adopted = true;
+        a.drops_at_start = probes_->drops();
+        if (a.attach(it->facts.pid)) {
+          probes_->trace_mount_namespace(it->mntns);
+          for (pid_t p : processes_in_mount_namespace(it->mntns)) probes_->trace_tgid(static_cast<uint32_t>(p));
+          claim(a, it->facts);
+        } else {
+          scopes_.remove(it->mntns);
+        }
+      } else {
+        ++it;
+        continue;
+      }
+      it = starts_.erase(it);
+    }
   }
 
   void end_scopes() {
@@ -245,8 +277,7 @@ class Agent {
     name_fresh_scopes();
     if (sig) spdlog::info("stopping on {}: flushing {} containers", sig == SIGINT ? "SIGINT" : "SIGTERM", scopes_.all().size());
     for (auto& [ns, s] : scopes_.all()) {
-      if (!s->claimed() && !s->cgroup_id.empty())
-        if (auto f = engine_.inspect(s->cgroup_id)) claim(*s, *f);
+      claim_by_cgroup(*s);
       if (s->claimed()) flush(*s);
     }
     if (uint64_t n = scopes_.overflow()) spdlog::warn("{} records of namespaces beyond the scope limit were not kept", n);
@@ -260,6 +291,12 @@ class Agent {
   ContainerScopes scopes_;
   std::unique_ptr<Probes> probes_;
   std::unique_ptr<EventStream> events_;
+  struct Start {
+    ContainerFacts facts;
+    uint32_t mntns;
+    Clock::time_point deadline;
+  };
+  std::vector<Start> starts_;
   uint64_t decode_errors_ = 0;
   int failures_ = 0;
   int hurry_ = 0;
