@@ -46,13 +46,24 @@ struct {
 } traced SEC(".maps");
 
 /* Mount namespaces in scope: a process that execs inside one of them joins
- * the scope (`runc exec`, `docker exec`), whoever its parent is. */
+ * the scope (`runc exec`, `docker exec`), whoever its parent is. 1024: the
+ * agent scopes every container of a node at once (and remembers the private
+ * namespaces it found to be no container, PARE_MNTNS_IGNORED, until they die). */
+#define PARE_MAX_MNTNS 1024
 struct {
 	__uint(type, BPF_MAP_TYPE_HASH);
-	__uint(max_entries, 64);
+	__uint(max_entries, PARE_MAX_MNTNS);
 	__type(key, __u32);   /* mnt namespace inode number */
-	__type(value, __u32);
+	__type(value, __u32); /* PARE_MNTNS_* */
 } traced_mntns SEC(".maps");
+
+/* pare agent: which syscalls each container made, one bitmap per mount
+ * namespace (the global syscalls_seen cannot tell containers apart). Per-CPU,
+ * so setting a bit needs no atomics; an entry exists only for a namespace in
+ * scope (made with its traced_mntns entry) and is read and deleted by
+ * userspace when the container ends. Used only when pare_agent is set.
+ * (Declared below, after struct syscall_bits.) */
+
 
 /* Dedup table: direct-mapped, one 64-bit fingerprint of a dedup_key per slot.
  * A lookup is an inlined array access and a compare (an LRU hash lookup of the
@@ -96,6 +107,20 @@ struct {
 	__type(key, __u32);
 	__type(value, struct syscall_bits);
 } syscalls_seen SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_HASH);
+	__uint(max_entries, PARE_MAX_MNTNS);
+	__type(key, __u32);   /* mnt namespace inode number */
+	__type(value, struct syscall_bits);
+} mntns_syscalls SEC(".maps");
+
+/* Set by userspace before load. pare_agent: the node agent — every process
+ * that execs in a mount namespace that is neither pare's own nor the host's
+ * (pare_host_mntns) joins the scope, and syscalls are kept per namespace.
+ * Read-only after load: for record/audit/slim the verifier drops this code. */
+const volatile __u32 pare_agent = 0;
+const volatile __u32 pare_host_mntns[2] = {0, 0};
 
 /* Data waiting before a record wakes the consumer (16 MiB ring: far from full). */
 #define RING_WAKEUP_BYTES (256 * 1024)

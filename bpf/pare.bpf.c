@@ -348,6 +348,13 @@ int BPF_PROG(pare_sys_exit, struct pt_regs *regs, long ret)
 		struct syscall_bits *bits = bpf_map_lookup_elem(&syscalls_seen, &zero);
 		if (bits)
 			bits->w[(id >> 6) & (PARE_SYSCALL_WORDS - 1)] |= 1ull << (id & 63);
+		if (pare_agent) {
+			/* The agent's per-container set (a constant 0 elsewhere: pruned at load). */
+			__u32 mntns = task->nsproxy->mnt_ns->ns.inum;
+			bits = bpf_map_lookup_elem(&mntns_syscalls, &mntns);
+			if (bits)
+				bits->w[(id >> 6) & (PARE_SYSCALL_WORDS - 1)] |= 1ull << (id & 63);
+		}
 	}
 	if (!is_interesting(id))
 		return 0;
@@ -418,8 +425,25 @@ int BPF_PROG(pare_exec, struct task_struct *task, pid_t old_pid, struct linux_bi
 	} else {
 		/* A process entering a traced mount namespace by exec joins the scope. */
 		__u32 mntns = BPF_CORE_READ(task, nsproxy, mnt_ns, ns.inum);
-		if (!bpf_map_lookup_elem(&traced_mntns, &mntns))
+		__u32 *ns_state = bpf_map_lookup_elem(&traced_mntns, &mntns);
+		if (ns_state && *ns_state == PARE_MNTNS_IGNORED)
 			return 0;
+		if (!ns_state) {
+			/* pare agent: the first exec in a namespace that is not the
+			 * host's is how a container starts (runc init execs the app):
+			 * scoped from that exec on, before any engine event could say
+			 * so. Userspace names it, or marks it IGNORED. */
+			if (!pare_agent || mntns == pare_host_mntns[0] || mntns == pare_host_mntns[1] || !mntns)
+				return 0;
+			__u32 traced_ns = PARE_MNTNS_TRACED;
+			if (bpf_map_update_elem(&traced_mntns, &mntns, &traced_ns, BPF_NOEXIST) &&
+			    !bpf_map_lookup_elem(&traced_mntns, &mntns)) {
+				count_drop(PARE_EV_EXEC); /* namespace table full: this container goes unseen */
+				return 0;
+			}
+			struct syscall_bits none = {};
+			bpf_map_update_elem(&mntns_syscalls, &mntns, &none, BPF_NOEXIST);
+		}
 		__u32 zero = 0;
 		if (bpf_map_update_elem(&traced, &tgid, &zero, BPF_ANY)) {
 			count_drop(PARE_EV_FORK); /* scope table full: this process goes unseen */

@@ -57,6 +57,10 @@ enum pare_str_slot {
 #define PARE_SCOPE_WAIT_EXEC 1u /* in scope, but record nothing until its next exec (a runtime's
 				  * init process between `create` and `start`) */
 
+/* Values of the `traced_mntns` map. */
+#define PARE_MNTNS_TRACED 0u  /* a process that execs in it joins the scope */
+#define PARE_MNTNS_IGNORED 1u /* pare agent: a namespace that is no container; never auto-joined again */
+
 /* Mode argument of blind-spot records (PARE_EV_BLIND, in `aux`). */
 #define PARE_BLIND_IO_URING 1
 #define PARE_BLIND_IA32 2 /* a 32-bit (compat) syscall: other numbers, not decoded */
@@ -79,7 +83,7 @@ struct pare_event {
 	__u32 dev;      /* st_dev of the object when known */
 	__u16 str_len[PARE_NSTR]; /* bytes incl. NUL per slot */
 	char comm[16];  /* task comm at the time of the record */
-	__u32 _pad1;
+	__u32 mntns;    /* inode of the task's mount namespace: which container (pare agent's scope key) */
 };
 
 /* Largest record the BPF side can emit. */

@@ -31,16 +31,17 @@ std::vector<std::string> mounts_under(const std::string& dir) {
 
 }  // namespace
 
-PodmanStore::PodmanStore() {
+PodmanStore::PodmanStore(bool events) {
   INFO("podman is not installed: run tools/setup");
   REQUIRE(std::filesystem::exists(kPodman));
   std::string d = dir_.path();
   dir_.write("storage.conf", "[storage]\ndriver = \"overlay\"\ngraphroot = \"" + d + "/root\"\nrunroot = \"" + d +
                                  "/run\"\n");
   // tmp_dir: podman's runtime state would otherwise be shared in /run/libpod;
-  // no events: nothing goes to the host's journal.
-  dir_.write("containers.conf", "[containers]\ndefault_ulimits = []\n\n[engine]\ntmp_dir = \"" + d +
-                                    "/tmp\"\nevents_logger = \"none\"\n");
+  // events: never to the host's journal (none, or a file of the store).
+  std::string logger = events ? "events_logger = \"file\"\nevents_logfile_path = \"" + d + "/events.log\"\n"
+                              : "events_logger = \"none\"\n";
+  dir_.write("containers.conf", "[containers]\ndefault_ulimits = []\n\n[engine]\ntmp_dir = \"" + d + "/tmp\"\n" + logger);
   env_ = {{"CONTAINERS_STORAGE_CONF", d + "/storage.conf"},
           {"CONTAINERS_CONF", d + "/containers.conf"},
           {"HOME", d},

@@ -17,7 +17,10 @@ namespace test {
 
 class PodmanStore {
  public:
-  PodmanStore();  // REQUIREs that podman is installed (tools/setup)
+  // REQUIREs that podman is installed (tools/setup). EVENTS: podman keeps
+  // its events (in a file of the store) so `podman events` streams them;
+  // otherwise they are not kept at all.
+  explicit PodmanStore(bool events = false);
   ~PodmanStore();
   PodmanStore(const PodmanStore&) = delete;
   PodmanStore& operator=(const PodmanStore&) = delete;

@@ -23,6 +23,7 @@ Command add_build_command(CLI::App& app);
 Command add_slim_command(CLI::App& app);
 Command add_audit_command(CLI::App& app);
 Command add_sbom_command(CLI::App& app);
+Command add_agent_command(CLI::App& app);
 
 // --no-rule / --include / --exclude, shared by record, manifest and slim.
 void add_closure_options(CLI::App* cmd, ClosureOptions& opts);

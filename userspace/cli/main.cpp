@@ -22,6 +22,7 @@ int main(int argc, char** argv) {
       pare::add_record_command(app), pare::add_manifest_command(app), pare::add_merge_command(app),
       pare::add_diff_command(app),   pare::add_build_command(app),    pare::add_slim_command(app),
       pare::add_seccomp_command(app), pare::add_audit_command(app),  pare::add_sbom_command(app),
+      pare::add_agent_command(app),
   };
   for (auto& c : commands) {
     c.app->fallthrough();

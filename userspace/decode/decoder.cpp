@@ -56,6 +56,7 @@ std::variant<Event, DecodeError> decode_event(const void* data, size_t size) {
   ev.aux = hdr.aux;
   ev.ino = hdr.ino;
   ev.dev = hdr.dev;
+  ev.mntns = hdr.mntns;
   ev.comm = fixed_string(hdr.comm, sizeof hdr.comm);
 
   std::optional<std::string>* slots[PARE_NSTR] = {&ev.raw, &ev.path, &ev.base, &ev.interp};

@@ -42,6 +42,7 @@ struct Event {
   uint64_t aux = 0;
   uint64_t ino = 0;
   uint32_t dev = 0;
+  uint32_t mntns = 0;  // the task's mount namespace (which container)
   std::string comm;
   std::optional<std::string> raw;     // PARE_S_RAW
   std::optional<std::string> path;    // PARE_S_PATH

@@ -22,5 +22,6 @@ static_assert(offsetof(pare_event, ino) == 48);
 static_assert(offsetof(pare_event, dev) == 56);
 static_assert(offsetof(pare_event, str_len) == 60);
 static_assert(offsetof(pare_event, comm) == 68);
+static_assert(offsetof(pare_event, mntns) == 84);
 static_assert(sizeof(pare_event) % 8 == 0, "records are 8-byte aligned in the ring buffer");
 static_assert(PARE_EVENT_MAX < 65536, "pare_event.size is 16 bits");

@@ -8,6 +8,7 @@
 #include <cerrno>
 #include <cstdarg>
 #include <cstdlib>
+#include <algorithm>
 #include <cstring>
 #include <vector>
 
@@ -48,6 +49,21 @@ int on_ring_record(void* ctx, void* data, size_t size) {
   throw Error(kExitEnvironment, msg);
 }
 
+constexpr size_t kSyscallWords = 8;  // PARE_SYSCALL_WORDS (bpf/maps.bpf.h)
+
+// One bitmap per CPU (syscalls_seen, mntns_syscalls): OR them together.
+std::set<uint32_t> read_syscall_bits(int map_fd, uint32_t key) {
+  int ncpu = libbpf_num_possible_cpus();
+  std::vector<uint64_t> values(static_cast<size_t>(ncpu > 0 ? ncpu : 1) * kSyscallWords);
+  std::set<uint32_t> out;
+  if (bpf_map_lookup_elem(map_fd, &key, values.data()) != 0) return out;
+  for (size_t cpu = 0; cpu < values.size() / kSyscallWords; ++cpu)
+    for (uint32_t w = 0; w < kSyscallWords; ++w)
+      for (uint32_t b = 0; b < 64; ++b)
+        if (values[cpu * kSyscallWords + w] >> b & 1) out.insert(w * 64 + b);
+  return out;
+}
+
 }  // namespace
 
 std::string vmlinux_btf_path() {
@@ -69,7 +85,8 @@ void check_tracing_environment() {
   }
 }
 
-Probes::Probes(RecordHandler on_record, bool every_hit) : on_record_(std::move(on_record)) {
+Probes::Probes(RecordHandler on_record, bool every_hit, std::vector<uint32_t> agent_host_mntns)
+    : on_record_(std::move(on_record)), agent_(!agent_host_mntns.empty()) {
   libbpf_set_print(libbpf_log);
   std::string btf = vmlinux_btf_path();
   LIBBPF_OPTS(bpf_object_open_opts, open_opts);
@@ -77,6 +94,8 @@ Probes::Probes(RecordHandler on_record, bool every_hit) : on_record_(std::move(o
   skel_ = pare_bpf__open_opts(&open_opts);
   if (!skel_) fail_env("cannot open the BPF object", errno);
   skel_->rodata->pare_every_hit = every_hit ? 1 : 0;  // read-only after load: the verifier prunes the dead branch
+  skel_->rodata->pare_agent = agent_ ? 1 : 0;
+  for (size_t i = 0; i < agent_host_mntns.size() && i < 2; ++i) skel_->rodata->pare_host_mntns[i] = agent_host_mntns[i];
   int err = pare_bpf__load(skel_);
   if (err) {
     pare_bpf__destroy(skel_);
@@ -111,10 +130,43 @@ void Probes::trace_tgid(uint32_t tgid, bool wait_exec) {
 }
 
 void Probes::trace_mount_namespace(uint32_t inum) {
-  uint32_t zero = 0;
-  if (bpf_map_update_elem(bpf_map__fd(skel_->maps.traced_mntns), &inum, &zero, BPF_ANY) != 0)
+  uint32_t state = PARE_MNTNS_TRACED;
+  if (bpf_map_update_elem(bpf_map__fd(skel_->maps.traced_mntns), &inum, &state, BPF_ANY) != 0)
     throw Error(kExitFailure, errno_message("cannot add a mount namespace to the scope", errno));
+  if (agent_) {
+    // A zeroed bitmap on every CPU (a user-space update writes all of them).
+    std::vector<uint64_t> zeros(static_cast<size_t>(std::max(libbpf_num_possible_cpus(), 1)) * kSyscallWords);
+    bpf_map_update_elem(bpf_map__fd(skel_->maps.mntns_syscalls), &inum, zeros.data(), BPF_NOEXIST);
+  }
 }
+
+void Probes::ignore_mount_namespace(uint32_t inum) {
+  uint32_t state = PARE_MNTNS_IGNORED;
+  bpf_map_update_elem(bpf_map__fd(skel_->maps.traced_mntns), &inum, &state, BPF_ANY);
+  bpf_map_delete_elem(bpf_map__fd(skel_->maps.mntns_syscalls), &inum);
+}
+
+void Probes::forget_mount_namespace(uint32_t inum) {
+  bpf_map_delete_elem(bpf_map__fd(skel_->maps.traced_mntns), &inum);
+  bpf_map_delete_elem(bpf_map__fd(skel_->maps.mntns_syscalls), &inum);
+}
+
+std::map<uint32_t, uint32_t> Probes::mount_namespaces() const {
+  std::map<uint32_t, uint32_t> out;
+  int fd = bpf_map__fd(skel_->maps.traced_mntns);
+  uint32_t key, next, value;
+  for (uint32_t* prev = nullptr; bpf_map_get_next_key(fd, prev, &next) == 0 && out.size() < (1u << 16); prev = &key) {
+    if (bpf_map_lookup_elem(fd, &next, &value) == 0) out[next] = value;
+    key = next;
+  }
+  return out;
+}
+
+std::set<uint32_t> Probes::mount_namespace_syscalls(uint32_t inum) const {
+  return read_syscall_bits(bpf_map__fd(skel_->maps.mntns_syscalls), inum);
+}
+
+void Probes::untrace_tgid(uint32_t tgid) { bpf_map_delete_elem(bpf_map__fd(skel_->maps.traced), &tgid); }
 
 bool Probes::is_traced(uint32_t tgid) const {
   uint32_t v;
@@ -148,20 +200,7 @@ int Probes::poll(int timeout_ms) {
 
 void Probes::drain() { ring_buffer__consume(ring_); }
 
-std::set<uint32_t> Probes::syscalls() const {
-  // One bitmap per CPU (bpf/maps.bpf.h syscalls_seen): OR them together.
-  constexpr int kWords = 8;
-  int ncpu = libbpf_num_possible_cpus();
-  std::vector<uint64_t> values(static_cast<size_t>(ncpu > 0 ? ncpu : 1) * kWords);
-  uint32_t zero = 0;
-  std::set<uint32_t> out;
-  if (bpf_map_lookup_elem(bpf_map__fd(skel_->maps.syscalls_seen), &zero, values.data()) != 0) return out;
-  for (size_t cpu = 0; cpu < values.size() / kWords; ++cpu)
-    for (uint32_t w = 0; w < kWords; ++w)
-      for (uint32_t b = 0; b < 64; ++b)
-        if (values[cpu * kWords + w] >> b & 1) out.insert(w * 64 + b);
-  return out;
-}
+std::set<uint32_t> Probes::syscalls() const { return read_syscall_bits(bpf_map__fd(skel_->maps.syscalls_seen), 0); }
 
 std::map<std::string, uint64_t> Probes::drops() const {
   std::map<std::string, uint64_t> out;
