@@ -1,5 +1,9 @@
 // Manifest JSON: a full round trip, and malformed inputs refused with a line
 // that names the field.
+#include <algorithm>
+#include <string>
+#include <vector>
+
 #include <catch2/catch.hpp>
 
 #include "common/error.h"
@@ -105,4 +109,21 @@ TEST_CASE("manifest: a file that is not JSON is one clear error", "[manifest]") 
   std::string p = d.write("broken.json", "{\"schema_version\": 1,");
   CHECK_THROWS_WITH(pare::read_manifest_file(p), Catch::Contains("not valid JSON"));
   CHECK_THROWS_WITH(pare::read_manifest_file(d / "absent.json"), Catch::Contains("cannot read manifest"));
+}
+
+TEST_CASE("manifest: the streamed text is the DOM's dump, in pieces, also for big and empty sections", "[manifest]") {
+  auto m = sample();
+  for (int i = 0; i < 3000; ++i) m.paths["/usr/share/doc/pkg" + std::to_string(i) + "/changelog.gz"].kinds = {"read"};
+  m.unbacked.clear();  // an empty section prints as {}
+  std::vector<std::string> pieces;
+  pare::write_manifest_text(m, [&pieces](const std::string& text) { pieces.push_back(text); });
+  std::string joined;
+  for (auto& p : pieces) joined += p;
+  CHECK(joined == pare::manifest_to_json(m).dump(2) + "\n");
+  CHECK(joined == pare::manifest_to_string(m));
+  size_t largest = 0;
+  for (auto& p : pieces) largest = std::max(largest, p.size());
+  CHECK(pieces.size() > 4);           // the paths section came in several chunks
+  CHECK(largest < 2 * 64 * 1024);     // never the whole text at once
+  CHECK(joined.size() > 3 * 64 * 1024);
 }

@@ -2,6 +2,8 @@
 // Pure (no filesystem access), so unit tests feed it fake events.
 #pragma once
 
+#include <utility>
+
 #include "aggregate/observations.h"
 #include "decode/event.h"
 
@@ -12,6 +14,8 @@ class Aggregator {
   void add(const Event& ev);
   void add_decode_error() { ++obs_.decode_errors; }
   const Observations& observations() const { return obs_; }
+  // Hands the observations over (the aggregator is empty after).
+  Observations take() { return std::exchange(obs_, Observations()); }
 
   // Open flags -> the access kinds they imply ("read", "write", "create").
   static std::set<std::string> open_kinds(uint64_t open_flags);

@@ -4,6 +4,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <map>
 #include <optional>
 #include <set>
@@ -81,5 +82,8 @@ nlohmann::json manifest_to_json(const Manifest& m);
 Manifest manifest_from_json(const nlohmann::json& j, const std::string& source);
 Manifest read_manifest_file(const std::string& path);
 std::string manifest_to_string(const Manifest& m);  // pretty JSON + newline
+// The same text, handed to SINK in pieces (a big manifest is never one string).
+using ManifestSink = std::function<void(const std::string&)>;
+void write_manifest_text(const Manifest& m, const ManifestSink& sink);
 
 }  // namespace pare

@@ -240,15 +240,16 @@ json section_json(const Map& entries) {
   return o;
 }
 
-// One section as dump(2) would print it at depth 1, an entry at a time.
+// One section as dump(2) would print it at depth 1, an entry at a time, in
+// chunks of about 64 KiB (a big manifest is never one string in memory).
 template <class Map>
-std::string section_text(const Map& entries) {
+void write_section(const Map& entries, const ManifestSink& sink) {
   // JSON objects are ordered by their (encoded) keys, not by the raw bytes.
   std::vector<std::pair<std::string, const typename Map::mapped_type*>> order;
   order.reserve(entries.size());
   for (auto& [name, e] : entries) order.emplace_back(encode_name(name), &e);
   std::sort(order.begin(), order.end(), [](auto& a, auto& b) { return a.first < b.first; });
-  std::string out = "{";
+  std::string out = order.empty() ? "{}" : "{";
   for (size_t i = 0; i < order.size(); ++i) {
     out += i ? ",\n    " : "\n    ";
     out += json(order[i].first).dump();
@@ -258,9 +259,13 @@ std::string section_text(const Map& entries) {
       out += c;
       if (c == '\n') out += "    ";
     }
+    if (out.size() >= 64 * 1024) {
+      sink(out);
+      out.clear();
+    }
   }
-  out += "\n  }";
-  return out;
+  if (!order.empty()) out += "\n  }";
+  sink(out);
 }
 
 }  // namespace
@@ -359,23 +364,40 @@ Manifest read_manifest_file(const std::string& path) {
   return m;
 }
 
-std::string manifest_to_string(const Manifest& m) {
-  // The same text as manifest_to_json(m).dump(2), without the whole DOM:
-  // the header is dumped with empty sections, then each is spliced in. A
-  // top-level member prints as `\n  "paths": {}` exactly once (strings
-  // cannot hold a raw newline), so the splice is unambiguous.
-  std::string out = header_json(m).dump(2);
-  auto splice = [&](const char* name, std::string body) {
-    if (body == "{\n  }") return;  // empty: dump prints {}
-    std::string placeholder = std::string("\n  \"") + name + "\": {}";
-    auto at = out.find(placeholder);
-    out.replace(at + placeholder.size() - 2, 2, body);
+void write_manifest_text(const Manifest& m, const ManifestSink& sink) {
+  // The same text as manifest_to_json(m).dump(2), without the whole DOM: the
+  // header is dumped with empty sections, and each section is written where
+  // its placeholder is. A top-level member prints as `\n  "paths": {}`
+  // exactly once (strings cannot hold a raw newline), so the cut is unambiguous.
+  std::string header = header_json(m).dump(2);
+  struct Cut {
+    size_t at;  // where the section's "{}" starts
+    Section section;
   };
-  splice("paths", section_text(m.paths));
-  splice("missing", section_text(m.missing));
-  splice("processes", section_text(m.processes));
-  splice("unbacked", section_text(m.unbacked));
-  return out + "\n";
+  std::vector<Cut> cuts;
+  for (Section s : kSections) {
+    std::string placeholder = std::string("\n  \"") + section_name(s) + "\": {}";
+    cuts.push_back({header.find(placeholder) + placeholder.size() - 2, s});
+  }
+  std::sort(cuts.begin(), cuts.end(), [](const Cut& a, const Cut& b) { return a.at < b.at; });
+  size_t from = 0;
+  for (const Cut& c : cuts) {
+    sink(header.substr(from, c.at - from));
+    switch (c.section) {
+      case Section::kPaths: write_section(m.paths, sink); break;
+      case Section::kMissing: write_section(m.missing, sink); break;
+      case Section::kProcesses: write_section(m.processes, sink); break;
+      case Section::kUnbacked: write_section(m.unbacked, sink); break;
+    }
+    from = c.at + 2;
+  }
+  sink(header.substr(from) + "\n");
+}
+
+std::string manifest_to_string(const Manifest& m) {
+  std::string out;
+  write_manifest_text(m, [&out](const std::string& text) { out += text; });
+  return out;
 }
 
 }  // namespace pare

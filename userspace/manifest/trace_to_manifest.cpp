@@ -37,21 +37,26 @@ void add_hops(Manifest& m, const Resolution& res, const std::string& reached, co
 
 }  // namespace
 
-void fill_manifest_from_trace(Manifest& m, const Observations& obs, const TraceTotals& totals, const RootFs& fs) {
-  for (auto& [path, use] : obs.objects) {
-    auto& e = m.paths[path];
+void fill_manifest_from_trace(Manifest& m, Observations obs, const TraceTotals& totals, const RootFs& fs) {
+  while (!obs.objects.empty()) {
+    auto node = obs.objects.extract(obs.objects.begin());
+    const Use& use = node.mapped();
+    auto& e = m.paths[std::move(node.key())];
     merge_use(e, use);
     e.why.insert("traced");
   }
 
-  for (auto& [key, use] : obs.names) {
+  while (!obs.names.empty()) {
+    auto node = obs.names.extract(obs.names.begin());
+    const NameKey& key = node.key();
+    const Use& use = node.mapped();
     Resolution res = resolve_in_root(fs, key.raw, key.base, key.follow_final);
     if (key.err == 0) {
       auto& e = m.paths[res.path];
       merge_use(e, use);
       e.why.insert("traced");
       add_hops(m, res, res.path, use);
-      continue;
+      continue;  // the node (name and use) is freed here
     }
     // The call failed but the object exists (EACCES, EEXIST, ELOOP...): the
     // app's behaviour depends on it being there, so it is kept as checked.

@@ -18,6 +18,8 @@ struct TraceTotals {
 
 // Fills m.paths, m.missing, m.processes, m.unbacked, m.blind_spots, m.drops,
 // m.truncated, m.complete and m.incomplete_reasons. Target and times are the caller's.
-void fill_manifest_from_trace(Manifest& m, const Observations& obs, const TraceTotals& totals, const RootFs& fs);
+// OBS is consumed: each object and name is freed once it is in the manifest,
+// so a big recording never holds both whole (pass a copy to keep them).
+void fill_manifest_from_trace(Manifest& m, Observations obs, const TraceTotals& totals, const RootFs& fs);
 
 }  // namespace pare

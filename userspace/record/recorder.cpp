@@ -1,5 +1,6 @@
 #include "record/recorder.h"
 
+#include <malloc.h>
 #include <signal.h>
 #include <unistd.h>
 
@@ -11,6 +12,7 @@
 #include "common/output_file.h"
 #include "common/error.h"
 #include "common/interrupt.h"
+#include "common/memory_usage.h"
 #include "common/name_encoding.h"
 #include "common/timestamps.h"
 #include "common/version.h"
@@ -78,12 +80,17 @@ RecordOutcome record_session(const RecordOptions& opts) {
   m.ended_at = utc_now();
   m.target.exit_status = end.exit_status;
 
+  spdlog::debug("recording done: {} records; {}", agg.observations().records, memory_usage());
   TraceTotals totals;
   totals.drops = session.probes().drops();
   m.syscalls.emplace();
   for (uint32_t nr : session.probes().syscalls())
     m.syscalls->insert(syscall_name(static_cast<int>(nr)).value_or("syscall_" + std::to_string(nr)));
-  fill_manifest_from_trace(m, agg.observations(), totals, root);
+  uint64_t records = agg.observations().records;
+  // Consumed while the manifest grows: a big recording never holds both whole.
+  fill_manifest_from_trace(m, agg.take(), totals, root);
+  malloc_trim(0);  // what the observations held goes back to the system, not only to malloc
+  spdlog::debug("manifest from the trace: {} paths; {}", m.paths.size(), memory_usage());
   std::unique_ptr<RootFs> pristine;
   if (!opts.pristine_root.empty()) pristine = std::make_unique<RootFs>(opts.pristine_root);
   CreationOracle oracle(root, since, pristine.get());
@@ -94,6 +101,7 @@ RecordOutcome record_session(const RecordOptions& opts) {
       ClosureOptions closure = opts.closure_opts;
       closure.created = [&oracle](const std::string& p) { return oracle.created(p); };
       apply_closure(m, root, closure);
+      spdlog::debug("closure: {} paths; {}", m.paths.size(), memory_usage());
     } catch (const Interrupted& e) {
       // Keep what was traced: every entry added so far is valid, but the closure is not whole.
       out.interrupted = e.signal();
@@ -117,7 +125,7 @@ RecordOutcome record_session(const RecordOptions& opts) {
   }
   if (!m.complete && !out.interrupted)  // an interrupted run says so in its one error line
     for (auto& r : m.incomplete_reasons) spdlog::warn("manifest incomplete: {}", r);
-  spdlog::info("{} records, {} paths, {} missing, {} processes", agg.observations().records, m.paths.size(),
+  spdlog::info("{} records, {} paths, {} missing, {} processes", records, m.paths.size(),
                m.missing.size(), m.processes.size());
   if (events_out) {
     try {
@@ -146,26 +154,30 @@ int run_record(const RecordOptions& opts) {
   OutputPlan plan = plan_record_outputs(opts)[0];
   auto manifest_out = std::make_unique<OutputFile>(plan);
   RecordOutcome r = record_session(opts);
-  std::string text = manifest_to_string(r.manifest);
+  // Streamed: a manifest of 10^5 paths is tens of MB of text, never held whole.
+  auto write_manifest_to = [&r](OutputFile& out) {
+    write_manifest_text(r.manifest, [&out](const std::string& text) { out.write(text); });
+    out.commit();
+  };
   if (r.interrupted || !r.traffic_error.empty()) {
     // The recording is kept, but not where a good one is expected (a stream gets it as it is).
     std::string where = "stdout";
     if (plan.kind == OutputKind::kFile) {
       manifest_out.reset();
       where = partial_name(opts.output);
-      write_output(where, text, "-o (partial manifest)");
+      OutputFile partial(where, "-o (partial manifest)");
+      write_manifest_to(partial);
     } else {
       if (plan.kind == OutputKind::kStream) where = plan.given;
-      manifest_out->write(text);
-      manifest_out->commit();
+      write_manifest_to(*manifest_out);
     }
     std::string kept = "; partial manifest: " + printable_name(where);
     if (r.interrupted) throw Error(static_cast<ExitCode>(kExitInterruptedBase + r.interrupted),
                                    Interrupted(r.interrupted).what() + std::string(" while recording") + kept);
     throw Error(kExitTraffic, r.traffic_error + kept);
   }
-  manifest_out->write(text);
-  manifest_out->commit();
+  write_manifest_to(*manifest_out);
+  spdlog::debug("manifest written; {}", memory_usage());
   if (!r.events_error.empty()) throw Error(kExitFailure, r.events_error + " (the manifest was written)");
   return kExitOk;
 }
