@@ -330,10 +330,17 @@ Manifest manifest_from_json(const json& j, const std::string& source) {
 }
 
 Manifest read_manifest_file(const std::string& path) {
-  std::ifstream in(path);
+  std::ifstream in(path, std::ios::binary);
   if (!in) throw Error(kExitBadInput, errno_message("cannot read manifest " + path, errno));
-  std::stringstream ss;
-  ss << in.rdbuf();
+  // Read straight into one string sized up front: a stringstream grows by
+  // copying and then hands out another copy (three times the file at peak).
+  std::string text;
+  char chunk[64 * 1024];
+  in.seekg(0, std::ios::end);
+  if (auto size = in.tellg(); size > 0) text.reserve(static_cast<size_t>(size));  // a FIFO has none: grows as read
+  in.seekg(0, std::ios::beg);
+  in.clear();
+  while (in.read(chunk, sizeof chunk) || in.gcount() > 0) text.append(chunk, static_cast<size_t>(in.gcount()));
   if (in.bad()) throw Error(kExitBadInput, errno_message("cannot read manifest " + path, errno));
   // Entries of paths/missing/processes/unbacked are read as each one ends and
   // dropped from the DOM: memory and time stay linear in the manifest's size.
@@ -352,15 +359,18 @@ Manifest read_manifest_file(const std::string& path) {
     }
     return true;
   };
-  std::string text = ss.str();
-  ss.str(std::string());
   json rest = parse_json_streaming(text, "manifest " + path, kExitBadInput, on_event);
   std::string().swap(text);
   Manifest m = manifest_from_json(rest, path);
-  for (auto& [k, e] : entries.paths) m.paths.insert_or_assign(k, std::move(e));
-  for (auto& [k, e] : entries.missing) m.missing.insert_or_assign(k, std::move(e));
-  for (auto& [k, e] : entries.processes) m.processes.insert_or_assign(k, std::move(e));
-  for (auto& [k, e] : entries.unbacked) m.unbacked.insert_or_assign(k, std::move(e));
+  // The streamed entries win over any left in the rest; nodes move, keys are not copied.
+  auto take = [](auto& streamed, auto& into) {
+    streamed.merge(into);
+    into.swap(streamed);
+  };
+  take(entries.paths, m.paths);
+  take(entries.missing, m.missing);
+  take(entries.processes, m.processes);
+  take(entries.unbacked, m.unbacked);
   return m;
 }
 
