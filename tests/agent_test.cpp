@@ -252,7 +252,13 @@ TEST_CASE("pare agent: memory stays flat over container restarts", "[agent][podm
   INFO("pare agent RSS after 3 runs: " << early << " KiB, after " << runs << ": " << late << " KiB\n" << agent.log());
   REQUIRE(early > 0);
   REQUIRE(late > 0);
+#ifndef __SANITIZE_ADDRESS__
   CHECK(late - early < 4096);  // no growth with the number of containers seen
+#else
+  // ASan's quarantine keeps freed memory (256 MiB by default) and its shadow
+  // grows with it: RSS says nothing about pare there. The run itself is checked.
+  WARN("RSS growth not checked in the ASan build: " << late - early << " KiB");
+#endif
   CHECK(agent.count(" ended: ") == runs);
   CHECK(agent.stop() == 0);
   json m = json::parse(test::slurp(work / "out/sha256-" + image_id(s, img) + ".json"));

@@ -224,7 +224,13 @@ TEST_CASE("audit: a long exec/open loop keeps pare's memory flat", "[audit][long
   INFO("pare RSS at 25 s: " << early << " KiB, at 95 s: " << late << " KiB");
   REQUIRE(early > 0);
   REQUIRE(late > 0);
+#ifndef __SANITIZE_ADDRESS__
   CHECK(late - early < 4096);  // growth under 4 MiB over 70 s of continuous records
+#else
+  // ASan's quarantine keeps freed memory (256 MiB by default) and its shadow
+  // grows with it: RSS says nothing about pare there. The run itself is checked.
+  WARN("RSS growth not checked in the ASan build: " << late - early << " KiB");
+#endif
   REQUIRE(WIFEXITED(status));
   CHECK(WEXITSTATUS(status) == 0);
   INFO("findings: " << test::slurp(d / "f.jsonl").substr(0, 2000));
