@@ -113,14 +113,6 @@ json wait_manifest(const std::string& path, const std::string& path_in_it, int t
   return json();
 }
 
-long rss_kib(pid_t pid) {
-  std::ifstream status("/proc/" + std::to_string(pid) + "/status");
-  std::string line;
-  while (std::getline(status, line))
-    if (line.rfind("VmRSS:", 0) == 0) return std::stol(line.substr(6));
-  return -1;
-}
-
 }  // namespace
 
 TEST_CASE("pare agent: two images and a restarted container give one complete manifest per image - the restart merged",
@@ -244,11 +236,11 @@ TEST_CASE("pare agent: memory stays flat over container restarts", "[agent][podm
     REQUIRE(agent.wait_log(" ended: ", 30, static_cast<size_t>(i)));
     if (i == 3) {
       std::this_thread::sleep_for(std::chrono::seconds(1));
-      early = rss_kib(agent.pid());
+      early = test::rss_kib(agent.pid());
     }
   }
   std::this_thread::sleep_for(std::chrono::seconds(2));
-  long late = rss_kib(agent.pid());
+  long late = test::rss_kib(agent.pid());
   INFO("pare agent RSS after 3 runs: " << early << " KiB, after " << runs << ": " << late << " KiB\n" << agent.log());
   REQUIRE(early > 0);
   REQUIRE(late > 0);

@@ -60,14 +60,6 @@ std::string dump_all(const std::vector<json>& findings) {
   return s;
 }
 
-long rss_kib(pid_t pid) {
-  std::ifstream status("/proc/" + std::to_string(pid) + "/status");
-  std::string line;
-  while (std::getline(status, line))
-    if (line.rfind("VmRSS:", 0) == 0) return std::stol(line.substr(6));
-  return -1;
-}
-
 }  // namespace
 
 TEST_CASE("audit: a program within its manifest is clean - a file outside it is a finding", "[audit]") {
@@ -216,9 +208,9 @@ TEST_CASE("audit: a long exec/open loop keeps pare's memory flat", "[audit][long
     _exit(127);
   }
   std::this_thread::sleep_for(std::chrono::seconds(25));
-  long early = rss_kib(pid);
+  long early = test::rss_kib(pid);
   std::this_thread::sleep_for(std::chrono::seconds(70));
-  long late = rss_kib(pid);
+  long late = test::rss_kib(pid);
   int status = 0;
   waitpid(pid, &status, 0);
   INFO("pare RSS at 25 s: " << early << " KiB, at 95 s: " << late << " KiB");

@@ -54,6 +54,8 @@ class TempDir {
 
 std::string fixture();  // path of the pare_fixture program
 std::string slurp(const std::string& path);
+// VmRSS of PID in KiB, -1 when it is gone (the memory-flatness tests).
+long rss_kib(pid_t pid);
 bool has_kind(const nlohmann::json& manifest, const std::string& path, const std::string& kind);
 
 }  // namespace test
