@@ -66,6 +66,39 @@ TEST_CASE("aggregator: requested names are kept apart from resolved objects", "[
   CHECK(obs.names.count(name("/lib/x86_64-linux-gnu/libc.so.6")) == 1);
 }
 
+TEST_CASE("aggregator: a name spelling out the object it opened is not kept apart - any other is", "[aggregator]") {
+  pare::Aggregator agg;
+  auto relative = [](const std::string& path, const std::string& raw, const std::string& base) {
+    auto ev = open_event(path, O_RDONLY, 10, raw);
+    ev.base = base;
+    return ev;
+  };
+  // Spelled out exactly: absolute, relative to the base, with "." and doubled slashes.
+  agg.add(open_event("/usr/share/doc/a", O_RDONLY));
+  agg.add(relative("/usr/share/doc/b", "doc/b", "/usr/share"));
+  agg.add(relative("/usr/share/doc/c", "./doc//c", "/usr/share"));
+  agg.add(open_event("/usr/share/doc/d", O_RDONLY, 10, "/usr/share/doc/d/"));
+  auto& obs = agg.observations();
+  CHECK(obs.objects.size() == 4);
+  CHECK(obs.names.empty());
+  CHECK(obs.objects.at("/usr/share/doc/b").count == 1);
+
+  // Not the object's own spelling: a symlink may have been crossed, so the name is resolved later.
+  agg.add(relative("/usr/share/doc/e", "../doc/e", "/usr/share/doc"));     // ".." may follow a link
+  agg.add(open_event("/usr/lib/libz.so.1", O_RDONLY, 10, "/lib/libz.so.1"));  // merged /usr
+  agg.add(relative("/usr/share/docs", "doc", "/usr/share"));                // a prefix is not the path
+  agg.add(open_event("/usr/share/doc", O_RDONLY, 10, "/usr/share/doc/x"));  // nor a longer name
+  auto cut = open_event("/usr/share/doc/f", O_RDONLY);
+  cut.flags = PARE_F_PATH_TRUNCATED;                                          // only a suffix of the real path
+  agg.add(cut);
+  CHECK(obs.names.count(name("../doc/e", "/usr/share/doc")) == 1);
+  CHECK(obs.names.count(name("/lib/libz.so.1")) == 1);
+  CHECK(obs.names.count(name("doc", "/usr/share")) == 1);
+  CHECK(obs.names.count(name("/usr/share/doc/x")) == 1);
+  CHECK(obs.names.count(name("/usr/share/doc/f")) == 1);
+  CHECK(obs.names.size() == 5);
+}
+
 TEST_CASE("aggregator: relative names carry their base - without one they are counted, not guessed", "[aggregator]") {
   pare::Aggregator agg;
   Event ev;

@@ -71,6 +71,31 @@ TEST_CASE("closure: python3's libraries and loader, as ldd finds them", "[closur
   CHECK(kept_because(m, "/usr", "parent directory"));
 }
 
+TEST_CASE("closure: an ELF the run only read is data - one it ran, mapped or did not trace brings its libraries", "[closure]") {
+  std::string py = std::filesystem::canonical("/usr/bin/python3").string();
+  std::string libz = "/usr/lib/x86_64-linux-gnu/libz.so.1";  // python3 needs it, tar reading python3 does not
+  for (auto kinds : std::vector<std::set<std::string>>{{"read"}, {"read", "checked"}, {"write"}, {"listed"}}) {
+    Manifest m;
+    m.paths[py].type = "file";
+    m.paths[py].kinds = kinds;
+    pare::RootFs fs("/");
+    pare::apply_closure(m, fs, {});
+    INFO(*kinds.begin());
+    CHECK_FALSE(m.paths.count(libz));
+    CHECK_FALSE(kept_because(m, std::filesystem::canonical("/lib64/ld-linux-x86-64.so.2").string(), "elf-interp"));
+  }
+  for (auto kinds : std::vector<std::set<std::string>>{{}, {"exec"}, {"read", "mapped-exec"}, {"interpreter"}}) {
+    Manifest m;
+    m.paths[py].type = "file";
+    m.paths[py].kinds = kinds;
+    pare::RootFs fs("/");
+    pare::apply_closure(m, fs, {});
+    INFO(kinds.size());
+    CHECK(m.paths.count(libz));
+    CHECK(kept_because(m, std::filesystem::canonical("/lib64/ld-linux-x86-64.so.2").string(), "elf-interp of " + py));
+  }
+}
+
 TEST_CASE("closure: DT_RUNPATH with $ORIGIN, built by the test", "[closure]") {
   test::TempDir d;
   d.mkdir("app/bin");

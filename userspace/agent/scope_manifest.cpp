@@ -16,6 +16,7 @@ Manifest scope_manifest(const ContainerScope& s, const ScopeFlush& f) {
   if (s.root_fd < 0) throw Error(kExitFailure, "its root could not be opened (it ended before pare saw it run)");
   // The held descriptor, reopened through /proc/self/fd: the root as it was, wherever /proc/INIT is now.
   RootFs root("/proc/self/fd/" + std::to_string(s.root_fd));
+  RootFs::StableTree stable(root);  // one flush: directories kept open only while it runs
   Manifest m;
   m.tool_version = kVersion;
   m.schema_version = kManifestSchemaVersion;

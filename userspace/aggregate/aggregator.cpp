@@ -2,6 +2,8 @@
 
 #include <fcntl.h>
 
+#include <string_view>
+
 #include "decode/event_json.h"
 
 namespace pare {
@@ -14,6 +16,44 @@ void touch(Use& use, const Event& ev, const std::set<std::string>& kinds) {
 }
 
 constexpr uint32_t kTruncatedFlags = PARE_F_PATH_TRUNCATED | PARE_F_BASE_TRUNCATED | PARE_F_RAW_TRUNCATED;
+
+// Appends the components of NAME (no empty or "." ones) to the cursor over
+// PATH's components; false on a "..", or when they stop matching PATH.
+bool match_components(std::string_view name, std::string_view path, size_t& at) {
+  size_t i = 0;
+  while (i < name.size()) {
+    size_t j = name.find('/', i);
+    if (j == std::string_view::npos) j = name.size();
+    std::string_view c = name.substr(i, j - i);
+    i = j + 1;
+    if (c.empty() || c == ".") continue;
+    if (c == "..") return false;
+    // PATH is "/a/b/c": the next component must be "/" + c there.
+    if (at >= path.size() || path[at] != '/' || path.compare(at + 1, c.size(), c) != 0) return false;
+    at += 1 + c.size();
+    if (at < path.size() && path[at] != '/') return false;
+  }
+  return true;
+}
+
+// The name a successful open asked for is the very object the kernel
+// reached: spelled out (after BASE for a relative name) it has the object's
+// path's components, none of them "..". Then no symlink was crossed (a link
+// replaces its own component with its target's) and resolving the name
+// later would only find the object again, so the name need not be kept.
+// This is the common case (tar, find, a language runtime loading modules),
+// and skipping it halves what a heavy recording holds and resolves.
+bool names_the_object(const Event& ev, const std::string& raw) {
+  if (!ev.path || (ev.flags & kTruncatedFlags) || ev.has(PARE_F_PATH_DETACHED)) return false;
+  const std::string& path = *ev.path;
+  size_t at = 0;
+  bool relative = raw.empty() || raw[0] != '/';
+  if (relative) {
+    if (!ev.base || ev.has(PARE_F_BASE_DETACHED)) return false;
+    if (!match_components(*ev.base, path, at)) return false;
+  }
+  return match_components(raw, path, at) && at == path.size();
+}
 
 }  // namespace
 
@@ -64,7 +104,7 @@ void Aggregator::add(const Event& ev) {
     case EventType::kOpen: {
       auto kinds = open_kinds(ev.aux);
       add_object(ev, kinds);
-      if (ev.raw && !ev.has(PARE_F_EMPTY_PATH)) add_name(ev, *ev.raw, kinds, follow);
+      if (ev.raw && !ev.has(PARE_F_EMPTY_PATH) && !names_the_object(ev, *ev.raw)) add_name(ev, *ev.raw, kinds, follow);
       break;
     }
     case EventType::kOpenFail:

@@ -30,7 +30,9 @@ struct NameKey {
   std::string base;  // "/" for absolute names
   bool follow_final = true;
   int err = 0;  // 0 when the call succeeded; errno otherwise
-  auto tie() const { return std::tie(raw, base, follow_final, err); }
+  // Base first: names are resolved in this order, and names relative to one
+  // directory (tar, find) then walk the same directories one after another.
+  auto tie() const { return std::tie(base, raw, follow_final, err); }
   bool operator<(const NameKey& o) const { return tie() < o.tie(); }
 };
 

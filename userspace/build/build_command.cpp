@@ -36,6 +36,7 @@ namespace fs = std::filesystem;
 
 BuiltRootfs build_rootfs(const Manifest& m, const std::string& src_root, const std::string& rootfs_out, bool package_db) {
   RootFs src(src_root);
+  RootFs::StableTree stable(src);  // the source image does not change while it is copied
   std::vector<std::string> paths;
   // Pseudo paths are decided here, not trusted from the manifest (a
   // --no-closure or hand-written one may not mark /dev or /proc).

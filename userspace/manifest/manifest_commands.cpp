@@ -50,6 +50,7 @@ int run_manifest_closure(const ManifestCommandOptions& o) {
   OutputFile out(checked_output(o.output, o.inputs));
   Manifest m = read_merged(o.inputs);
   RootFs fs(o.rootfs);
+  RootFs::StableTree stable(fs);  // an image's tree, not a live one
   stall_point("manifest-closure");
   ClosureStats st = apply_closure(m, fs, o.closure);
   spdlog::info("closure: +{} elf dependencies, +{} rule paths, +{} included, +{} parent dirs, -{} excluded",

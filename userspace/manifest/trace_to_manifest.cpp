@@ -24,6 +24,7 @@ void merge_use(PathEntry& e, const Use& use) {
 void add_hops(Manifest& m, const Resolution& res, const std::string& reached, const Use& use) {
   for (auto& hop : res.hops) {
     auto& e = m.paths[hop.link];
+    e.type = "symlink";  // the walk read it as one
     e.kinds.insert("symlink");
     e.why.insert("symlink on the way to " + reached);
     e.target = hop.target;
@@ -53,6 +54,7 @@ void fill_manifest_from_trace(Manifest& m, Observations obs, const TraceTotals& 
     Resolution res = resolve_in_root(fs, key.raw, key.base, key.follow_final);
     if (key.err == 0) {
       auto& e = m.paths[res.path];
+      if (res.exists && res.mode) e.type = file_type_name(res.mode);  // the walk's lstat: no second one below
       merge_use(e, use);
       e.why.insert("traced");
       add_hops(m, res, res.path, use);
@@ -98,7 +100,7 @@ void fill_manifest_from_trace(Manifest& m, Observations obs, const TraceTotals& 
   }
 
   for (auto& [path, e] : m.paths) {
-    e.type = fs.type_of(path);  // "absent": gone since (a temp file) or never there
+    if (e.type == "unknown") e.type = fs.type_of(path);  // "absent": gone since (a temp file) or never there
     if (e.type == "symlink" && !e.target) e.target = fs.readlink(path);
   }
 

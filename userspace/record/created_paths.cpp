@@ -1,8 +1,6 @@
 #include "record/created_paths.h"
 
-#include <fcntl.h>
 #include <sys/stat.h>
-#include <unistd.h>
 
 #include "common/interrupt.h"
 
@@ -24,11 +22,10 @@ struct timespec coarse_now() {
 
 bool CreationOracle::created(const std::string& path) const {
   if (pristine_) return !pristine_->lstat(path) && root_.lstat(path).has_value();
-  std::string rel = path == "/" ? "." : path.substr(1);
-  struct statx stx;
-  // Relative to the root's fd, never following a final symlink: a link has its own birth time.
-  if (path == "/" || statx(root_.fd(), rel.c_str(), AT_SYMLINK_NOFOLLOW, STATX_BTIME, &stx) != 0) return false;
-  return (stx.stx_mask & STATX_BTIME) && after(stx.stx_btime, since_);
+  if (path == "/") return false;
+  // Never following a final symlink: a link has its own birth time.
+  auto stx = root_.lstatx(path, STATX_BTIME);
+  return stx && (stx->stx_mask & STATX_BTIME) && after(stx->stx_btime, since_);
 }
 
 size_t mark_created(Manifest& m, const CreationOracle& oracle) {

@@ -5,6 +5,7 @@
 #include <unistd.h>
 
 #include <memory>
+#include <optional>
 
 #include <spdlog/spdlog.h>
 
@@ -87,12 +88,19 @@ RecordOutcome record_session(const RecordOptions& opts) {
   for (uint32_t nr : session.probes().syscalls())
     m.syscalls->insert(syscall_name(static_cast<int>(nr)).value_or("syscall_" + std::to_string(nr)));
   uint64_t records = agg.observations().records;
+  session.close_probes();
+  // From here on the tree is looked at, no longer watched, for the few seconds
+  // the manifest takes: directories stay open between lookups (an app still
+  // running under --pid that renames a directory meanwhile races us either way).
+  RootFs::StableTree stable(root);
   // Consumed while the manifest grows: a big recording never holds both whole.
   fill_manifest_from_trace(m, agg.take(), totals, root);
   malloc_trim(0);  // what the observations held goes back to the system, not only to malloc
   spdlog::debug("manifest from the trace: {} paths; {}", m.paths.size(), memory_usage());
   std::unique_ptr<RootFs> pristine;
   if (!opts.pristine_root.empty()) pristine = std::make_unique<RootFs>(opts.pristine_root);
+  std::optional<RootFs::StableTree> pristine_stable;
+  if (pristine) pristine_stable.emplace(*pristine);
   CreationOracle oracle(root, since, pristine.get());
   if (opts.closure) {
     try {

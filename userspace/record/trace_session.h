@@ -41,6 +41,11 @@ class TraceSession {
   // --duration had passed.
   SessionEnd run(const std::function<bool()>& tick = {});
 
+  // Detaches and frees the probes once run() returned and their counters were
+  // read: the ring buffer alone is 32 MiB of mappings (its pages are mapped
+  // twice), which the manifest's making should not have to sit beside.
+  void close_probes() { probes_.reset(); }
+
  private:
   const RecordOptions& opts_;
   std::unique_ptr<RecordTarget> target_;

@@ -23,7 +23,54 @@ std::string relative_to_root(const std::string& path) {
   return i == std::string::npos ? "." : path.substr(i);
 }
 
+// PATH split into its parent directory and last component when it is a plain
+// absolute name (no empty, "." or ".." component, not "/"): only then can the
+// last component be looked up in the parent's fd without leaving the root.
+bool split_plain(const std::string& path, std::string& parent, std::string& name) {
+  if (path.size() < 2 || path[0] != '/' || path.back() == '/') return false;
+  size_t start = 1;
+  while (start <= path.size()) {
+    size_t end = path.find('/', start);
+    if (end == std::string::npos) end = path.size();
+    size_t len = end - start;
+    if (len == 0) return false;
+    if (path[start] == '.' && (len == 1 || (len == 2 && path[start + 1] == '.'))) return false;
+    start = end + 1;
+  }
+  size_t slash = path.rfind('/');
+  parent = slash == 0 ? "/" : path.substr(0, slash);
+  name = path.substr(slash + 1);
+  return true;
+}
+
+// Bounded: a walk in sorted order needs only the few directories above it.
+constexpr size_t kMaxCachedDirs = 256;
+constexpr size_t kMaxKnownDirs = 1 << 16;
+
 }  // namespace
+
+RootFs::StableTree::StableTree(const RootFs& fs) : fs_(fs) { ++fs_.stable_depth_; }
+
+RootFs::StableTree::~StableTree() {
+  if (--fs_.stable_depth_ == 0) fs_.drop_cached_dirs();
+}
+
+void RootFs::drop_cached_dirs() const {
+  for (auto& [dir, fd] : dir_fds_) close(fd);
+  dir_fds_.clear();
+  dir_stats_.clear();
+}
+
+int RootFs::cached_dir(const std::string& dir) const {
+  if (stable_depth_ == 0) return -1;
+  auto it = dir_fds_.find(dir);
+  if (it != dir_fds_.end()) return it->second;
+  int fd = open_in_root(dir, O_PATH | O_DIRECTORY);
+  if (fd < 0) return -1;
+  if (dir_fds_.size() >= kMaxCachedDirs) drop_cached_dirs();
+  dir_fds_.emplace(dir, fd);
+  return fd;
+}
 
 RootFs::RootFs(const std::string& root_dir) : root_(root_dir) {
   fd_ = open(root_dir.c_str(), O_PATH | O_DIRECTORY | O_CLOEXEC);
@@ -31,6 +78,7 @@ RootFs::RootFs(const std::string& root_dir) : root_(root_dir) {
 }
 
 RootFs::~RootFs() {
+  drop_cached_dirs();
   if (fd_ >= 0) close(fd_);
 }
 
@@ -47,6 +95,19 @@ int RootFs::open_in_root(const std::string& path, int flags) const {
 }
 
 std::optional<struct stat> RootFs::lstat(const std::string& path) const {
+  std::string parent, name;
+  if (stable_depth_ && split_plain(path, parent, name)) {
+    auto known = dir_stats_.find(path);
+    if (known != dir_stats_.end()) return known->second;
+    int dir = cached_dir(parent);
+    struct stat st;
+    if (dir < 0 || fstatat(dir, name.c_str(), &st, AT_SYMLINK_NOFOLLOW) != 0) return std::nullopt;
+    if (S_ISDIR(st.st_mode)) {
+      if (dir_stats_.size() >= kMaxKnownDirs) dir_stats_.clear();
+      dir_stats_.emplace(path, st);
+    }
+    return st;
+  }
   int fd = open_in_root(path, O_PATH | O_NOFOLLOW);
   if (fd < 0) return std::nullopt;
   struct stat st;
@@ -56,21 +117,48 @@ std::optional<struct stat> RootFs::lstat(const std::string& path) const {
   return st;
 }
 
-std::string RootFs::type_of(const std::string& path) const {
-  auto st = lstat(path);
-  if (!st) return "absent";
-  if (S_ISREG(st->st_mode)) return "file";
-  if (S_ISDIR(st->st_mode)) return "dir";
-  if (S_ISLNK(st->st_mode)) return "symlink";
+std::optional<struct statx> RootFs::lstatx(const std::string& path, unsigned mask) const {
+  struct statx stx;
+  std::string parent, name;
+  if (stable_depth_ && split_plain(path, parent, name)) {
+    int dir = cached_dir(parent);
+    if (dir < 0 || statx(dir, name.c_str(), AT_SYMLINK_NOFOLLOW, mask, &stx) != 0) return std::nullopt;
+    return stx;
+  }
+  int fd = open_in_root(path, O_PATH | O_NOFOLLOW);
+  if (fd < 0) return std::nullopt;
+  int rc = statx(fd, "", AT_EMPTY_PATH, mask, &stx);
+  close(fd);
+  if (rc != 0) return std::nullopt;
+  return stx;
+}
+
+std::string file_type_name(unsigned mode) {
+  if (S_ISREG(mode)) return "file";
+  if (S_ISDIR(mode)) return "dir";
+  if (S_ISLNK(mode)) return "symlink";
   return "other";
 }
 
+std::string RootFs::type_of(const std::string& path) const {
+  auto st = lstat(path);
+  return st ? file_type_name(st->st_mode) : "absent";
+}
+
 std::optional<std::string> RootFs::readlink(const std::string& path) const {
-  int fd = open_in_root(path, O_PATH | O_NOFOLLOW);
-  if (fd < 0) return std::nullopt;
   char buf[PATH_MAX];
-  ssize_t n = readlinkat(fd, "", buf, sizeof buf);
-  close(fd);
+  ssize_t n;
+  std::string parent, name;
+  if (stable_depth_ && split_plain(path, parent, name)) {
+    int dir = cached_dir(parent);
+    if (dir < 0) return std::nullopt;
+    n = readlinkat(dir, name.c_str(), buf, sizeof buf);
+  } else {
+    int fd = open_in_root(path, O_PATH | O_NOFOLLOW);
+    if (fd < 0) return std::nullopt;
+    n = readlinkat(fd, "", buf, sizeof buf);
+    close(fd);
+  }
   if (n < 0 || n == static_cast<ssize_t>(sizeof buf)) return std::nullopt;
   return std::string(buf, static_cast<size_t>(n));
 }
@@ -78,7 +166,14 @@ std::optional<std::string> RootFs::readlink(const std::string& path) const {
 int RootFs::open_read(const std::string& path) const {
   // O_NONBLOCK: a FIFO planted in an untrusted root must not hang us; then
   // anything but a regular file is refused.
-  int fd = open_in_root(path, O_RDONLY | O_NONBLOCK | O_NOCTTY);
+  constexpr int kFlags = O_RDONLY | O_NONBLOCK | O_NOCTTY;
+  int fd = -1;
+  std::string parent, name;
+  int dir = stable_depth_ && split_plain(path, parent, name) ? cached_dir(parent) : -1;
+  // The last component opened in its cached directory unless it is a symlink
+  // (ELOOP): a link is followed through the root-confined path below.
+  if (dir >= 0) fd = openat(dir, name.c_str(), kFlags | O_NOFOLLOW | O_CLOEXEC);
+  if (fd < 0 && (dir < 0 || errno == ELOOP)) fd = open_in_root(path, kFlags);
   if (fd < 0) return -1;
   struct stat st;
   if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {

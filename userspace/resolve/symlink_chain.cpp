@@ -2,7 +2,9 @@
 
 #include <sys/stat.h>
 
+#include <algorithm>
 #include <deque>
+#include <string_view>
 
 namespace pare {
 
@@ -58,56 +60,98 @@ std::string lexical_normalize(const std::string& path) {
 
 Resolution resolve_in_root(const RootFs& fs, const std::string& path, const std::string& base,
                            bool follow_final) {
+  // Called once per requested name of a recording (10^5 of them): the path is
+  // built in place and components are views, copied only for link targets.
   Resolution res;
-  std::vector<std::string> cur;
-  if (path.empty() || path[0] != '/')
-    for (auto& c : split(lexical_normalize(base))) cur.push_back(c);
-  std::deque<std::string> todo = split(path);
+  std::string here;             // the physical path reached so far; "" is the root
+  std::vector<size_t> lengths;  // here.size() before each component, for ".."
+  auto step_in = [&](std::string_view c) {
+    lengths.push_back(here.size());
+    here += '/';
+    here += c;
+  };
+  auto step_out = [&] {
+    if (lengths.empty()) return;
+    here.resize(lengths.back());
+    lengths.pop_back();
+  };
+  // The components still to walk, the next one last; link targets are kept
+  // alive in `targets` (a deque never moves its elements).
+  std::vector<std::string_view> todo;
+  std::deque<std::string> targets;
+  auto push_components = [&todo](std::string_view text) {
+    size_t at = todo.size();
+    size_t i = 0;
+    while (i < text.size()) {
+      size_t j = text.find('/', i);
+      if (j == std::string_view::npos) j = text.size();
+      if (j > i) todo.push_back(text.substr(i, j - i));
+      i = j + 1;
+    }
+    std::reverse(todo.begin() + static_cast<std::ptrdiff_t>(at), todo.end());
+  };
+  if (path.empty() || path[0] != '/') {
+    push_components(base);  // a physical directory: only "." and ".." to fold
+    for (auto it = todo.rbegin(); it != todo.rend(); ++it) {
+      if (*it == ".") continue;
+      if (*it == "..") step_out();
+      else step_in(*it);
+    }
+    todo.clear();
+  }
+  push_components(path);
   int budget = kMaxSymlinks;
   res.exists = true;
+  res.mode = S_IFDIR;  // the root, or the base directory
 
   while (!todo.empty()) {
-    std::string c = std::move(todo.front());
-    todo.pop_front();
+    std::string_view c = todo.back();
+    todo.pop_back();
     if (c == ".") continue;
-    if (c == "..") {  // cur has no symlinks left in it, so ".." is its parent
-      if (!cur.empty()) cur.pop_back();
+    if (c == "..") {  // here has no symlinks left in it, so ".." is its parent
+      step_out();
+      res.mode = S_IFDIR;
       continue;
     }
-    cur.push_back(c);
-    std::string here = join(cur);
+    step_in(c);
     auto st = fs.lstat(here);
     if (!st) {
       // Missing: keep the rest lexically so the caller still gets a full name.
       res.exists = false;
-      for (auto& rest : todo) {
-        if (rest == "..") {
-          if (!cur.empty()) cur.pop_back();
-        } else if (rest != ".") {
-          cur.push_back(rest);
-        }
+      res.mode = 0;
+      while (!todo.empty()) {
+        std::string_view rest = todo.back();
+        todo.pop_back();
+        if (rest == "..") step_out();
+        else if (rest != ".") step_in(rest);
       }
       break;
     }
+    res.mode = st->st_mode;
     if (!S_ISLNK(st->st_mode)) continue;
     if (todo.empty() && !follow_final) break;
     auto target = fs.readlink(here);
     if (!target) {
       res.exists = false;
+      res.mode = 0;
       break;
     }
     res.hops.push_back({here, *target});
     if (--budget == 0) {
       res.loop = true;
       res.exists = false;
+      res.mode = 0;
       break;
     }
-    cur.pop_back();
-    if (!target->empty() && (*target)[0] == '/') cur.clear();
-    auto parts = split(*target);
-    todo.insert(todo.begin(), parts.begin(), parts.end());
+    step_out();
+    if (!target->empty() && (*target)[0] == '/') {
+      here.clear();
+      lengths.clear();
+    }
+    targets.push_back(std::move(*target));
+    push_components(targets.back());
   }
-  res.path = join(cur);
+  res.path = here.empty() ? "/" : here;
   return res;
 }
 

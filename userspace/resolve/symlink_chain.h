@@ -21,6 +21,7 @@ struct Resolution {
   std::vector<SymlinkHop> hops;  // every symlink followed, in order
   bool exists = false;           // the final path exists
   bool loop = false;             // more than 40 links: ELOOP, like the kernel
+  unsigned mode = 0;             // st_mode of the path reached when it exists (its lstat; 0 otherwise)
 };
 
 // PATH is absolute, or relative to BASE (a physical directory path inside the
