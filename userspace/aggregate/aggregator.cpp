@@ -10,9 +10,9 @@ namespace pare {
 
 namespace {
 
-void touch(Use& use, const Event& ev, const std::set<std::string>& kinds) {
+void touch(Use& use, const Event& ev, KindSet kinds) {
   if (use.count++ == 0) use.first = {ev.tgid, ev.comm};
-  use.kinds.insert(kinds.begin(), kinds.end());
+  use.kinds.insert(kinds);
 }
 
 constexpr uint32_t kTruncatedFlags = PARE_F_PATH_TRUNCATED | PARE_F_BASE_TRUNCATED | PARE_F_RAW_TRUNCATED;
@@ -57,16 +57,16 @@ bool names_the_object(const Event& ev, const std::string& raw) {
 
 }  // namespace
 
-std::set<std::string> Aggregator::open_kinds(uint64_t flags) {
-  std::set<std::string> kinds;
+KindSet Aggregator::open_kinds(uint64_t flags) {
+  KindSet kinds;
   int acc = static_cast<int>(flags & O_ACCMODE);
-  if (acc == O_RDONLY || acc == O_RDWR) kinds.insert("read");
-  if (acc == O_WRONLY || acc == O_RDWR || (flags & O_TRUNC)) kinds.insert("write");
-  if (flags & O_CREAT) kinds.insert("create");
+  if (acc == O_RDONLY || acc == O_RDWR) kinds.insert({KindSet::kRead});
+  if (acc == O_WRONLY || acc == O_RDWR || (flags & O_TRUNC)) kinds.insert({KindSet::kWrite});
+  if (flags & O_CREAT) kinds.insert({KindSet::kCreate});
   return kinds;
 }
 
-void Aggregator::add_object(const Event& ev, const std::set<std::string>& kinds) {
+void Aggregator::add_object(const Event& ev, KindSet kinds) {
   // A truncated walk is only a suffix of the real path: never a path to keep.
   if (!ev.path || ev.has(PARE_F_PATH_TRUNCATED)) return;
   if (ev.has(PARE_F_PATH_DETACHED)) {
@@ -76,8 +76,7 @@ void Aggregator::add_object(const Event& ev, const std::set<std::string>& kinds)
   touch(obs_.objects[*ev.path], ev, kinds);
 }
 
-void Aggregator::add_name(const Event& ev, const std::string& raw, const std::set<std::string>& kinds,
-                          bool follow) {
+void Aggregator::add_name(const Event& ev, const std::string& raw, KindSet kinds, bool follow) {
   NameKey key;
   key.raw = raw;
   bool relative = raw.empty() || raw[0] != '/';
@@ -111,27 +110,27 @@ void Aggregator::add(const Event& ev) {
       if (ev.raw) add_name(ev, *ev.raw, open_kinds(ev.aux), follow);
       break;
     case EventType::kMmapExec:
-      add_object(ev, {"mapped-exec"});
+      add_object(ev, {KindSet::kMappedExec});
       break;
     case EventType::kList:
-      add_object(ev, {"listed"});
+      add_object(ev, {KindSet::kListed});
       break;
     case EventType::kCheck:
     case EventType::kCheckFail:
-      if (ev.raw) add_name(ev, *ev.raw, {"checked"}, follow);
+      if (ev.raw) add_name(ev, *ev.raw, {KindSet::kChecked}, follow);
       break;
     case EventType::kExecFail:
-      if (ev.raw) add_name(ev, *ev.raw, {"exec"}, true);
+      if (ev.raw) add_name(ev, *ev.raw, {KindSet::kExec}, true);
       break;
     case EventType::kExec: {
       bool script = ev.interp.has_value();
-      add_object(ev, script ? std::set<std::string>{"exec", "interpreter"} : std::set<std::string>{"exec"});
+      add_object(ev, script ? KindSet{KindSet::kExec, KindSet::kInterpreter} : KindSet{KindSet::kExec});
       // The requested name: for a script it is the script itself; for a plain
       // binary it carries the symlink chain (/usr/bin/python3 -> python3.11).
       // fexecve/execveat(AT_EMPTY_PATH) name /dev/fd/N: the object says it all.
       if (ev.raw && ev.raw->rfind("/dev/fd/", 0) != 0)
-        add_name(ev, *ev.raw, script ? std::set<std::string>{"script"} : std::set<std::string>{"exec"}, true);
-      if (script) add_name(ev, *ev.interp, {"interpreter"}, true);
+        add_name(ev, *ev.raw, script ? KindSet{KindSet::kScript} : KindSet{KindSet::kExec}, true);
+      if (script) add_name(ev, *ev.interp, {KindSet::kInterpreter}, true);
       if (ev.path && !ev.has(PARE_F_PATH_DETACHED)) {
         auto& p = obs_.processes[*ev.path];
         if (p.execs++ == 0) p.first = {ev.tgid, ev.comm};

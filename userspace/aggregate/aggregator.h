@@ -18,11 +18,11 @@ class Aggregator {
   Observations take() { return std::exchange(obs_, Observations()); }
 
   // Open flags -> the access kinds they imply ("read", "write", "create").
-  static std::set<std::string> open_kinds(uint64_t open_flags);
+  static KindSet open_kinds(uint64_t open_flags);
 
  private:
-  void add_object(const Event& ev, const std::set<std::string>& kinds);
-  void add_name(const Event& ev, const std::string& raw, const std::set<std::string>& kinds, bool follow);
+  void add_object(const Event& ev, KindSet kinds);
+  void add_name(const Event& ev, const std::string& raw, KindSet kinds, bool follow);
   Observations obs_;
 };
 

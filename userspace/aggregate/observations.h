@@ -10,6 +10,8 @@
 #include <tuple>
 #include <vector>
 
+#include "aggregate/kind_set.h"
+
 namespace pare {
 
 // First process that touched something: enough to explain "who needed this".
@@ -19,7 +21,7 @@ struct FirstSeen {
 };
 
 struct Use {
-  std::set<std::string> kinds;  // exec, interpreter, script, read, write, create, mapped-exec, checked, listed
+  KindSet kinds;
   uint64_t count = 0;
   FirstSeen first;
 };

@@ -13,7 +13,7 @@ constexpr uint32_t kCutShort = PARE_F_PATH_TRUNCATED | PARE_F_PATH_DETACHED;
 
 // One kind per failed open: what the call meant to do at most.
 std::string open_intent(uint64_t flags) {
-  auto kinds = Aggregator::open_kinds(flags);
+  auto kinds = Aggregator::open_kinds(flags).names();
   for (const char* k : {"create", "write", "read"})
     if (kinds.count(k)) return k;
   return "read";
@@ -82,7 +82,7 @@ void Auditor::add(const Event& ev, std::vector<Finding>& out) {
   switch (ev.type) {
     case EventType::kOpen:
       if (object())
-        for (auto& kind : Aggregator::open_kinds(ev.aux)) check(ev, kind, path, 0, out);
+        for (auto& kind : Aggregator::open_kinds(ev.aux).names()) check(ev, kind, path, 0, out);
       break;
     case EventType::kOpenFail:
       if (ev.raw && resolve_name(ev, *ev.raw, follow, path)) check(ev, open_intent(ev.aux), path, err, out);

@@ -12,7 +12,7 @@ namespace pare {
 namespace {
 
 void merge_use(PathEntry& e, const Use& use) {
-  e.kinds.insert(use.kinds.begin(), use.kinds.end());
+  use.kinds.add_names_to(e.kinds);
   if (e.count == 0 || (use.first.pid && !e.first_pid)) {
     e.first_pid = use.first.pid;
     e.first_comm = use.first.comm;
@@ -65,14 +65,14 @@ void fill_manifest_from_trace(Manifest& m, Observations obs, const TraceTotals& 
     if (res.exists && key.err != ENOENT && key.err != ENOTDIR) {
       auto& e = m.paths[res.path];
       Use checked = use;
-      checked.kinds = {"checked"};
+      checked.kinds = {KindSet::kChecked};
       merge_use(e, checked);
       e.why.insert("traced (the call failed with " + errno_name(key.err) + ")");
     }
     // A failed lookup: listed apart, never copied. Links crossed before the
     // failure still exist and shaped the result, so they are kept.
     auto& miss = m.missing[res.path];
-    miss.kinds.insert(use.kinds.begin(), use.kinds.end());
+    use.kinds.add_names_to(miss.kinds);
     miss.errors.insert(errno_name(key.err));
     if (miss.count == 0) {
       miss.first_pid = use.first.pid;
@@ -115,7 +115,7 @@ void fill_manifest_from_trace(Manifest& m, Observations obs, const TraceTotals& 
   }
   for (auto& [name, use] : obs.unbacked) {
     auto& u = m.unbacked[name];
-    u.kinds.insert(use.kinds.begin(), use.kinds.end());
+    use.kinds.add_names_to(u.kinds);
     u.count += use.count;
     if (!u.first_pid) {
       u.first_pid = use.first.pid;

@@ -22,6 +22,8 @@ namespace pare {
 
 namespace {
 
+constexpr uint32_t kAgentRingBytes = 32u << 20;  // power of two, page multiple (BPF ringbuf rules)
+
 std::string g_last_libbpf_error;
 
 int libbpf_log(enum libbpf_print_level level, const char* fmt, va_list args) {
@@ -96,6 +98,8 @@ Probes::Probes(RecordHandler on_record, bool every_hit, std::vector<uint32_t> ag
   skel_->rodata->pare_every_hit = every_hit ? 1 : 0;  // read-only after load: the verifier prunes the dead branch
   skel_->rodata->pare_agent = agent_ ? 1 : 0;
   for (size_t i = 0; i < agent_host_mntns.size() && i < 2; ++i) skel_->rodata->pare_host_mntns[i] = agent_host_mntns[i];
+  // The agent records a whole node: bursts from many containers at once.
+  if (agent_) bpf_map__set_max_entries(skel_->maps.events, kAgentRingBytes);
   int err = pare_bpf__load(skel_);
   if (err) {
     pare_bpf__destroy(skel_);
