@@ -101,12 +101,13 @@ std::set<std::string>* EntryReader::set_of(Field f) {
   }
 }
 
-// A JSON string -> name bytes (common/name_encoding.h). The usual plain
-// string is moved, not copied.
+// A JSON string -> name bytes (common/name_encoding.h). Copied, not moved:
+// S is the parser's own buffer, which keeps its capacity for the next string
+// (moving it out made the parser allocate again for every entry).
 std::string EntryReader::decoded(std::string& s, const std::string& where_suffix) const {
   if (s.empty() || s[0] != '\0') {
     if (s.find('\0') != std::string::npos) fail(where_suffix, "contains a NUL byte");
-    return std::move(s);
+    return s;
   }
   std::string why;
   auto bytes = decode_name(s, &why);
@@ -129,11 +130,13 @@ void EntryReader::begin(Section section, std::string& key) {
     unbacked_ = UnbackedEntry();
     return;
   }
-  std::string where = std::string(section_name(section)) + " \"" + printable_name(key.substr(0, 200)) + "\"";
-  name_.clear();
+  // Messages name the key as written (it may not decode); built only for one.
+  auto bad_key = [&](const std::string& what) {
+    manifest_problem(source_, std::string(section_name(section)) + " \"" + printable_name(key.substr(0, 200)) + "\"", what);
+  };
   auto bytes = decode_name(key, &why);
-  if (!bytes) manifest_problem(source_, where, why);
-  if (auto problem = path_problem(*bytes)) manifest_problem(source_, where, "key " + *problem);
+  if (!bytes) bad_key(why);
+  if (auto problem = path_problem(*bytes)) bad_key("key " + *problem);
   name_ = std::move(*bytes);
   switch (section) {
     case Section::kPaths: path_ = PathEntry(); break;
