@@ -17,12 +17,21 @@ namespace pare {
 
 namespace {
 
-// The union of the manifests at PATHS, read and merged one at a time.
+// The union of the manifests at PATHS, merged one at a time. Each next input
+// is read on a second thread while this one is read or merged: at most two
+// inputs in memory besides the union. Errors come in input order (a failed
+// read waits for the one under way, whose result is dropped).
 Manifest read_merged(const std::vector<std::string>& paths) {
   Manifest out;
+  std::future<Manifest> next;
+  auto read_ahead = [&](size_t i) {
+    if (i < paths.size()) next = std::async(std::launch::async, [&paths, i] { return read_manifest_file(paths[i]); });
+  };
+  read_ahead(1);
   for (size_t i = 0; i < paths.size(); ++i) {
     throw_if_interrupted();
-    Manifest m = read_manifest_file(paths[i]);
+    Manifest m = i == 0 ? read_manifest_file(paths[0]) : next.get();
+    if (i > 0) read_ahead(i + 1);
     if (i == 0)
       out = merge_start(std::move(m));
     else
