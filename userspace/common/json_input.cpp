@@ -43,44 +43,16 @@ class DepthCheck : public json::json_sax_t {
 
 }  // namespace
 
-namespace {
-
-[[noreturn]] void rethrow_json_error(const std::string& what, ExitCode code) {
-  try {
-    throw;
-  } catch (const json::parse_error& e) {
-    // e.byte is where the parser gave up.
-    throw Error(code, what + ": not valid JSON (at byte " + std::to_string(e.byte) + ")");
-  } catch (const json::exception& e) {
-    // A number too large for any JSON number type (1e400) is out_of_range, not a parse error.
-    throw Error(code, what + ": not usable JSON (" + std::string(e.what()).substr(0, 120) + ")");
-  }
+void json_error(const json::exception& e, const std::string& what, ExitCode code) {
+  // e.byte is where the parser gave up.
+  if (auto* parse = dynamic_cast<const json::parse_error*>(&e))
+    throw Error(code, what + ": not valid JSON (at byte " + std::to_string(parse->byte) + ")");
+  // A number too large for any JSON number type (1e400) is out_of_range, not a parse error.
+  throw Error(code, what + ": not usable JSON (" + std::string(e.what()).substr(0, 120) + ")");
 }
 
-Error too_deep_error(const std::string& what, ExitCode code) {
-  return Error(code, what + ": nested deeper than " + std::to_string(kMaxJsonDepth) + " levels (refused)");
-}
-
-}  // namespace
-
-json parse_json_streaming(const std::string& text, const std::string& what, ExitCode code,
-                          const json::parser_callback_t& on_event) {
-  bool too_deep = false;
-  // Depth is checked before a container is built; once too deep, everything is dropped.
-  json::parser_callback_t limit = [&](int depth, json::parse_event_t event, json& parsed) {
-    if ((event == json::parse_event_t::object_start || event == json::parse_event_t::array_start) &&
-        depth >= kMaxJsonDepth)
-      too_deep = true;
-    return !too_deep && on_event(depth, event, parsed);
-  };
-  json j;
-  try {
-    j = json::parse(text, limit, true);
-  } catch (const json::exception&) {
-    rethrow_json_error(what, code);
-  }
-  if (too_deep) throw too_deep_error(what, code);
-  return j;
+void json_too_deep(const std::string& what, ExitCode code) {
+  throw Error(code, what + ": nested deeper than " + std::to_string(kMaxJsonDepth) + " levels (refused)");
 }
 
 json parse_json_limited(const std::string& text, const std::string& what, ExitCode code) {
@@ -90,11 +62,11 @@ json parse_json_limited(const std::string& text, const std::string& what, ExitCo
   } catch (const json::exception&) {
     // Reported by the parse below, which sees the same input.
   }
-  if (depth.too_deep) throw too_deep_error(what, code);
+  if (depth.too_deep) json_too_deep(what, code);
   try {
     return json::parse(text);
-  } catch (const json::exception&) {
-    rethrow_json_error(what, code);
+  } catch (const json::exception& e) {
+    json_error(e, what, code);
   }
 }
 

@@ -20,12 +20,11 @@ inline constexpr int kMaxJsonDepth = 64;
 // "WHAT: reason").
 nlohmann::json parse_json_limited(const std::string& text, const std::string& what, ExitCode code = kExitBadInput);
 
-// The same limits, for readers that take big documents apart while parsing:
-// ON_EVENT sees every parse event (nlohmann's parser_callback_t) and returns
-// false to drop the value just completed, so a 10^5-entry manifest never
-// exists as one DOM. Only members dropped as soon as they end keep this
-// linear: nlohmann rescans an object's members after each member object it keeps.
-nlohmann::json parse_json_streaming(const std::string& text, const std::string& what, ExitCode code,
-                                    const nlohmann::json::parser_callback_t& on_event);
+// For readers that take big documents apart with a SAX handler of their own
+// (nlohmann::json::sax_parse; a 10^5-entry manifest never exists as a DOM):
+// the errors parse_json_limited throws. The handler counts nesting itself
+// and calls json_too_deep past kMaxJsonDepth; its parse_error calls json_error.
+[[noreturn]] void json_error(const nlohmann::json::exception& e, const std::string& what, ExitCode code);
+[[noreturn]] void json_too_deep(const std::string& what, ExitCode code);
 
 }  // namespace pare

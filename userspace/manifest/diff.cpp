@@ -8,19 +8,34 @@ namespace pare {
 
 namespace {
 
+// Both maps are sorted the same way: one walk side by side finds the names
+// only one has, with no lookups (each lookup was ~17 string compares at 10^5).
 template <class M>
 void compare_keys(const M& a, const M& b, std::vector<std::string>& added, std::vector<std::string>& removed) {
-  for (auto& [k, v] : b)
-    if (!a.count(k)) added.push_back(k);
-  for (auto& [k, v] : a)
-    if (!b.count(k)) removed.push_back(k);
+  auto less = a.key_comp();
+  auto i = a.begin(), j = b.begin();
+  while (i != a.end() && j != b.end()) {
+    if (less(i->first, j->first)) {
+      removed.push_back((i++)->first);
+    } else if (less(j->first, i->first)) {
+      added.push_back((j++)->first);
+    } else {
+      ++i;
+      ++j;
+    }
+  }
+  for (; i != a.end(); ++i) removed.push_back(i->first);
+  for (; j != b.end(); ++j) added.push_back(j->first);
 }
 
 std::string kinds_text(const std::set<std::string>& kinds, const std::set<std::string>& why) {
   std::string s;
-  for (auto& k : kinds) s += (s.empty() ? "" : ",") + k;
+  for (auto& k : kinds) {
+    if (!s.empty()) s += ',';
+    s += k;
+  }
   if (s.empty() && !why.empty()) s = printable_name(*why.begin());
-  return s.empty() ? "" : "  (" + s + ")";
+  return s.empty() ? s : "  (" + s + ")";
 }
 
 }  // namespace
@@ -62,17 +77,31 @@ nlohmann::json diff_to_json(const ManifestDiff& d) {
 
 std::string diff_to_text(const ManifestDiff& d, const Manifest& a, const Manifest& b) {
   std::string out;
+  // Appended piece by piece: a temporary string per line was most of the text's cost.
+  auto line = [&out](char sign, const std::string& name, const std::string& note) {
+    out += sign;
+    out += ' ';
+    out += printable_name(name);
+    out += note;
+    out += '\n';
+  };
   auto section = [&](const char* title, const std::vector<std::string>& added, const std::vector<std::string>& removed,
                      auto describe_added, auto describe_removed) {
     if (added.empty() && removed.empty()) return;
     out += std::string(title) + ":\n";
     // Text is for terminals: names that are not UTF-8 are shown %-escaped.
-    for (auto& p : added) out += "+ " + printable_name(p) + describe_added(p) + "\n";
-    for (auto& p : removed) out += "- " + printable_name(p) + describe_removed(p) + "\n";
+    for (auto& p : added) line('+', p, describe_added(p));
+    for (auto& p : removed) line('-', p, describe_removed(p));
   };
   section("paths", d.added_paths, d.removed_paths,
-          [&](const std::string& p) { return kinds_text(b.paths.at(p).kinds, b.paths.at(p).why); },
-          [&](const std::string& p) { return kinds_text(a.paths.at(p).kinds, a.paths.at(p).why); });
+          [&](const std::string& p) {
+            auto& e = b.paths.at(p);
+            return kinds_text(e.kinds, e.why);
+          },
+          [&](const std::string& p) {
+            auto& e = a.paths.at(p);
+            return kinds_text(e.kinds, e.why);
+          });
   section("missing", d.added_missing, d.removed_missing,
           [&](const std::string& p) { return kinds_text(b.missing.at(p).errors, {}); },
           [&](const std::string& p) { return kinds_text(a.missing.at(p).errors, {}); });

@@ -1,6 +1,7 @@
 #include "manifest/manifest_commands.h"
 
 #include <cstdio>
+#include <future>
 
 #include <spdlog/spdlog.h>
 
@@ -16,12 +17,21 @@ namespace pare {
 
 namespace {
 
-// The union of the manifests at PATHS, read and merged one at a time.
+// The union of the manifests at PATHS, merged one at a time. Each next input
+// is read on a second thread while this one is read or merged: at most two
+// inputs in memory besides the union. Errors come in input order (a failed
+// read waits for the one under way, whose result is dropped).
 Manifest read_merged(const std::vector<std::string>& paths) {
   Manifest out;
+  std::future<Manifest> next;
+  auto read_ahead = [&](size_t i) {
+    if (i < paths.size()) next = std::async(std::launch::async, [&paths, i] { return read_manifest_file(paths[i]); });
+  };
+  read_ahead(1);
   for (size_t i = 0; i < paths.size(); ++i) {
     throw_if_interrupted();
-    Manifest m = read_manifest_file(paths[i]);
+    Manifest m = i == 0 ? read_manifest_file(paths[0]) : next.get();
+    if (i > 0) read_ahead(i + 1);
     if (i == 0)
       out = merge_start(std::move(m));
     else
@@ -71,7 +81,11 @@ int run_merge(const std::vector<std::string>& inputs, const std::string& output)
 }
 
 int run_diff(const std::string& a_path, const std::string& b_path, bool json, bool exit_code) {
-  Manifest a = read_manifest_file(a_path), b = read_manifest_file(b_path);
+  // The two reads are independent: B is read on a second thread meanwhile.
+  // If both fail, A's error is the one reported (as when read in turn).
+  auto b_read = std::async(std::launch::async, [&b_path] { return read_manifest_file(b_path); });
+  Manifest a = read_manifest_file(a_path);
+  Manifest b = b_read.get();
   ManifestDiff d = diff_manifests(a, b);
   write_output("", json ? diff_to_json(d).dump(2) + "\n" : diff_to_text(d, a, b));
   return exit_code && !d.empty() ? 1 : kExitOk;

@@ -17,9 +17,20 @@ void merge_first(E& into, const E& from) {
   }
 }
 
+// FROM is consumed: its nodes move into INTO (no copy of the strings).
 template <class S>
-void unite(S& into, const S& from) {
-  into.insert(from.begin(), from.end());
+void unite(S& into, S& from) {
+  into.merge(from);
+}
+
+// Entries named only in IN move to OUT whole: their map nodes are relinked,
+// nothing is copied or allocated (a copy of every key and entry was a third
+// manifest's worth of memory at the peak of a merge). COMBINE folds the
+// entries both have; what is left in IN is freed with it.
+template <class Map, class Combine>
+void merge_entries(Map& out, Map& in, Combine combine) {
+  out.merge(in);
+  for (auto& [name, e] : in) combine(out.find(name)->second, e);
 }
 
 int type_rank(const std::string& t) {
@@ -78,10 +89,7 @@ void merge_into(Manifest& out, Manifest&& in) {
     for (auto& [k, v] : in.drops) out.drops[k] = std::max(out.drops[k], v);
     out.truncated = std::max(out.truncated, in.truncated);
 
-    for (auto& [p, e] : in.paths) {
-      auto [it, added] = out.paths.try_emplace(p, std::move(e));
-      if (added) continue;
-      auto& o = it->second;
+    merge_entries(out.paths, in.paths, [](PathEntry& o, PathEntry& e) {
       unite(o.kinds, e.kinds);
       unite(o.why, e.why);
       if (type_rank(e.type) > type_rank(o.type) || (type_rank(e.type) == type_rank(o.type) && e.type < o.type))
@@ -92,29 +100,23 @@ void merge_into(Manifest& out, Manifest&& in) {
       o.created = o.created && e.created;
       o.count = std::max(o.count, e.count);
       merge_first(o, e);
-    }
-    for (auto& [p, e] : in.missing) {
-      auto [it, added] = out.missing.try_emplace(p, std::move(e));
-      if (added) continue;
-      unite(it->second.kinds, e.kinds);
-      unite(it->second.errors, e.errors);
-      it->second.count = std::max(it->second.count, e.count);
-      merge_first(it->second, e);
-    }
-    for (auto& [p, e] : in.processes) {
-      auto [it, added] = out.processes.try_emplace(p, std::move(e));
-      if (added) continue;
-      unite(it->second.scripts, e.scripts);
-      it->second.execs = std::max(it->second.execs, e.execs);
-      merge_first(it->second, e);
-    }
-    for (auto& [p, e] : in.unbacked) {
-      auto [it, added] = out.unbacked.try_emplace(p, std::move(e));
-      if (added) continue;
-      unite(it->second.kinds, e.kinds);
-      it->second.count = std::max(it->second.count, e.count);
-      merge_first(it->second, e);
-    }
+    });
+    merge_entries(out.missing, in.missing, [](MissingEntry& o, MissingEntry& e) {
+      unite(o.kinds, e.kinds);
+      unite(o.errors, e.errors);
+      o.count = std::max(o.count, e.count);
+      merge_first(o, e);
+    });
+    merge_entries(out.processes, in.processes, [](ProcessEntry& o, ProcessEntry& e) {
+      unite(o.scripts, e.scripts);
+      o.execs = std::max(o.execs, e.execs);
+      merge_first(o, e);
+    });
+    merge_entries(out.unbacked, in.unbacked, [](UnbackedEntry& o, UnbackedEntry& e) {
+      unite(o.kinds, e.kinds);
+      o.count = std::max(o.count, e.count);
+      merge_first(o, e);
+    });
   }
 }
 
