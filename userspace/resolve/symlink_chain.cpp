@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <deque>
+#include <forward_list>
 #include <string_view>
 
 namespace pare {
@@ -76,9 +77,10 @@ Resolution resolve_in_root(const RootFs& fs, const std::string& path, const std:
     lengths.pop_back();
   };
   // The components still to walk, the next one last; link targets are kept
-  // alive in `targets` (a deque never moves its elements).
+  // alive in `targets` (a list never moves its elements, and costs nothing
+  // while empty: most names cross no link).
   std::vector<std::string_view> todo;
-  std::deque<std::string> targets;
+  std::forward_list<std::string> targets;
   auto push_components = [&todo](std::string_view text) {
     size_t at = todo.size();
     size_t i = 0;
@@ -148,8 +150,8 @@ Resolution resolve_in_root(const RootFs& fs, const std::string& path, const std:
       here.clear();
       lengths.clear();
     }
-    targets.push_back(std::move(*target));
-    push_components(targets.back());
+    targets.push_front(std::move(*target));
+    push_components(targets.front());
   }
   res.path = here.empty() ? "/" : here;
   return res;
