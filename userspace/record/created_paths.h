@@ -34,6 +34,9 @@ class CreationOracle {
   const RootFs& root_;
   struct timespec since_;
   const RootFs* pristine_;
+  // The last directory looked at, and whether its ctime is before SINCE (paths come sorted).
+  mutable std::string last_dir_;
+  mutable bool last_dir_unchanged_ = false;
 };
 
 // Marks every path the oracle says is new (or that the trace saw fail with
