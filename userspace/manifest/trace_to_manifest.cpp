@@ -42,10 +42,24 @@ void fill_manifest_from_trace(Manifest& m, Observations obs, const TraceTotals& 
   while (!obs.objects.empty()) {
     auto node = obs.objects.extract(obs.objects.begin());
     const Use& use = node.mapped();
-    auto& e = m.paths[std::move(node.key())];
+    // Sorted like the manifest: placed at the end in constant time when it is empty.
+    auto& e = m.paths.try_emplace(m.paths.end(), std::move(node.key()))->second;
     merge_use(e, use);
     e.why.insert("traced");
   }
+
+  // Names come by base directory, so their paths mostly follow one another
+  // in the manifest's order: look next to the last one before searching.
+  auto last = m.paths.end();
+  auto entry_for = [&m, &last](const std::string& path) -> PathEntry& {
+    if (last != m.paths.end()) {
+      auto next = std::next(last);
+      if (next != m.paths.end() && next->first == path) return (last = next)->second;
+      if (last->first == path) return last->second;
+    }
+    last = m.paths.try_emplace(path).first;
+    return last->second;
+  };
 
   while (!obs.names.empty()) {
     auto node = obs.names.extract(obs.names.begin());
@@ -53,7 +67,7 @@ void fill_manifest_from_trace(Manifest& m, Observations obs, const TraceTotals& 
     const Use& use = node.mapped();
     Resolution res = resolve_in_root(fs, key.raw, key.base, key.follow_final);
     if (key.err == 0) {
-      auto& e = m.paths[res.path];
+      auto& e = entry_for(res.path);
       if (res.exists && res.mode) e.type = file_type_name(res.mode);  // the walk's lstat: no second one below
       merge_use(e, use);
       e.why.insert("traced");
