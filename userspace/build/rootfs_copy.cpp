@@ -9,6 +9,8 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <cstdio>
+#include <cstdlib>
 #include <cstring>
 #include <map>
 #include <set>
@@ -94,6 +96,19 @@ class Copier {
 
   CopyResult take() { return std::move(result_); }
 
+  // The process umask, read without changing it (umask(2) would, for a
+  // moment, for every thread); kUnknownUmask when it cannot be read.
+  static mode_t current_umask() {
+    FILE* f = fopen("/proc/self/status", "re");
+    if (!f) return kUnknownUmask;
+    char line[256];
+    mode_t m = kUnknownUmask;
+    while (fgets(line, sizeof line, f))
+      if (strncmp(line, "Umask:", 6) == 0) m = static_cast<mode_t>(strtoul(line + 6, nullptr, 8)) & 0777;
+    fclose(f);
+    return m;
+  }
+
   // PATH is physical in the source; its parent was copied (a directory).
   void write_generated(const std::string& path, const std::string& content) {
     throw_if_interrupted();
@@ -135,7 +150,7 @@ class Copier {
   void copy_root() {
     auto st = src_.lstat("/");
     if (!st) fail("cannot read the source root " + src_.root(), errno);
-    apply_dir_meta("/", *st);
+    apply_dir_meta("/", *st, UniqueFd(open_out("/", O_RDONLY | O_DIRECTORY)));
     done_["/"] = true;
   }
 
@@ -160,8 +175,7 @@ class Copier {
     auto st = src_.lstat(path);
     if (!st) return Made::kMissing;
     if (opts_.after_lstat) opts_.after_lstat(path);
-    UniqueFd dir(open_out_dir(parent_path(path)));
-    Made made = create(path, *st, dir.get(), base_name(path));
+    Made made = create(path, *st, cached_out_dir(parent_path(path)), base_name(path));
     if (made != Made::kVanished) done_[path] = made == Made::kDir;
     return made;
   }
@@ -188,6 +202,21 @@ class Copier {
     how.resolve = RESOLVE_IN_ROOT | RESOLVE_NO_SYMLINKS | RESOLVE_NO_MAGICLINKS;
     std::string rel = path == "/" ? "." : path.substr(1);
     return static_cast<int>(syscall(SYS_openat2, out_.get(), rel.c_str(), &how, sizeof how));
+  }
+  // The output directory PATH, kept open while the paths below it are made
+  // (sorted order: the children of one directory come one after another).
+  // Borrowed: valid until the next call. Our directories are never removed
+  // or replaced while we copy, so the fd keeps naming PATH.
+  int cached_out_dir(const std::string& path) {
+    if (!out_dir_fd_ || path != out_dir_path_) {
+      out_dir_fd_ = UniqueFd(open_out_dir(path));
+      out_dir_path_ = path;
+      // The group a file made in it gets: the directory's when it is setgid.
+      struct stat st;
+      if (fstat(out_dir_fd_.get(), &st) != 0) fail("cannot open output directory " + path, errno);
+      out_dir_new_gid_ = (st.st_mode & S_ISGID) ? st.st_gid : getegid();
+    }
+    return out_dir_fd_.get();
   }
   int open_out_dir(const std::string& path) {
     int fd = path == "/" ? dup(out_.get()) : open_out(path, O_PATH | O_DIRECTORY);
@@ -234,8 +263,9 @@ class Copier {
 
   void set_owner_mode(int fd, const struct stat& st, const std::string& path) {
     bool chowned = try_chown([&] { return fchown(fd, st.st_uid, st.st_gid); }, path);
-    struct stat disk;
-    if (fstat(fd, &disk) != 0) fail("cannot stat the copy of " + path, errno);
+    struct stat disk = {};
+    // The copy's owner matters only when it could not be set.
+    if (!chowned && fstat(fd, &disk) != 0) fail("cannot stat the copy of " + path, errno);
     bool owner_same = chowned || (disk.st_uid == st.st_uid && disk.st_gid == st.st_gid);
     mode_t mode = disk_mode(st, owner_same);
     // chown clears setuid/setgid, so the mode goes after it.
@@ -282,16 +312,23 @@ class Copier {
       }
     }
     // O_NONBLOCK: a FIFO swapped in since the lstat must not hang the copy.
-    UniqueFd in(src_.open_in_root(path, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_NOCTTY));
+    UniqueFd in(src_.open_nofollow(path, O_RDONLY | O_NONBLOCK | O_NOCTTY));
     if (!in && vanished_errno(errno)) return false;
     if (!in) fail("cannot read " + src_.root() + path, errno);
     struct stat st;  // of what was opened: the metadata of the bytes copied
     if (fstat(in.get(), &st) != 0) fail("cannot read " + src_.root() + path, errno);
     if (!S_ISREG(st.st_mode)) return false;
-    UniqueFd out(openat(dir, name.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600));
+    // The common case, root copying a root-owned 0644 or 0755 file: created
+    // with its owner and mode as they are to be (no fchown, no fchmod).
+    // Setuid/setgid/sticky bits always go through fchmod, after any chown.
+    bool made_as_source = as_root_ && dir == out_dir_fd_.get() && umask_ != kUnknownUmask &&
+                          !(st.st_mode & 07000) && !(st.st_mode & umask_) && st.st_uid == geteuid() &&
+                          st.st_gid == out_dir_new_gid_;
+    mode_t create_mode = made_as_source ? (st.st_mode & 0777) : 0600;
+    UniqueFd out(openat(dir, name.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, create_mode));
     if (!out) fail("cannot create " + path, errno);
     uint64_t copied = copy_data(in.get(), out.get(), st.st_size, path);
-    set_owner_mode(out.get(), st, path);
+    if (!made_as_source) set_owner_mode(out.get(), st, path);
     copy_xattrs(in.get(), out.get(), path, st);
     struct timespec times[2] = {st.st_atim, st.st_mtim};
     futimens(out.get(), times);
@@ -308,9 +345,14 @@ class Copier {
     while (left > 0) {
       throw_if_interrupted();
       size_t chunk = static_cast<size_t>(std::min<off_t>(left, kCopyChunk));
-      ssize_t n = copy_file_range(in, nullptr, out, nullptr, chunk, 0);
-      if (n < 0 && (errno == EXDEV || errno == ENOSYS || errno == EINVAL || errno == EOPNOTSUPP))
-        n = sendfile(out, in, nullptr, chunk);
+      ssize_t n = -1;
+      if (range_copy_) {
+        n = copy_file_range(in, nullptr, out, nullptr, chunk, 0);
+        // Across filesystems (a source on ext4, the output on tmpfs) it
+        // fails for every file: not tried again.
+        if (n < 0 && (errno == EXDEV || errno == ENOSYS || errno == EOPNOTSUPP)) range_copy_ = false;
+      }
+      if (!range_copy_ || (n < 0 && errno == EINVAL)) n = sendfile(out, in, nullptr, chunk);
       if (n < 0 && errno == EINTR) continue;
       if (n < 0) fail("cannot copy " + path, errno);
       if (n == 0) break;  // the file shrank while we copied
@@ -329,18 +371,18 @@ class Copier {
       result_.metadata[path.substr(1)] = it->second;
   }
 
-  void apply_dir_meta(const std::string& path, const struct stat& st) {
-    UniqueFd fd(open_out(path, O_RDONLY | O_DIRECTORY));
+  // FD: the output directory PATH, opened for reading.
+  void apply_dir_meta(const std::string& path, const struct stat& st, UniqueFd fd) {
     if (!fd) fail("cannot open output directory " + path, errno);
     set_owner_mode(fd.get(), st, path);
-    UniqueFd in(src_.open_in_root(path, O_RDONLY | O_DIRECTORY | O_NOFOLLOW));
+    UniqueFd in(src_.open_nofollow(path, O_RDONLY | O_DIRECTORY));
     if (in) copy_xattrs(in.get(), fd.get(), path, st);
     dir_mtimes_[path] = st.st_mtim;
   }
 
   void make_dir(const std::string& path, const struct stat& st, int dir, const std::string& name) {
     if (mkdirat(dir, name.c_str(), 0700) != 0) fail("cannot create directory " + path, errno);
-    apply_dir_meta(path, st);
+    apply_dir_meta(path, st, UniqueFd(openat(dir, name.c_str(), O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC)));
   }
 
   // False when the link vanished or stopped being one since it was listed.
@@ -363,7 +405,13 @@ class Copier {
   const RootFs& src_;
   CopyOptions opts_;  // a copy: RootfsCopy may outlive the options it was given
   UniqueFd out_;
+  std::string out_dir_path_;  // cached_out_dir's
+  UniqueFd out_dir_fd_;
   bool as_root_ = geteuid() == 0;
+  bool range_copy_ = true;
+  static constexpr mode_t kUnknownUmask = ~mode_t{0};
+  mode_t umask_ = current_umask();
+  gid_t out_dir_new_gid_ = 0;  // cached_out_dir's: the group of files made in it  // copy_file_range works between the source and the output
   std::map<std::string, bool> done_;  // path -> is a directory in the output
   std::map<std::pair<dev_t, ino_t>, std::string> links_;
   std::map<std::string, struct timespec> dir_mtimes_;

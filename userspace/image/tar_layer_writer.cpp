@@ -26,27 +26,35 @@ namespace pare {
 
 namespace {
 
-// Extended attributes of PATH, by name. security.selinux is the host's label,
+// Extended attributes of PATH, by name: of FD when it is open (>= 0), else of
+// PATH itself (a symlink not followed). security.selinux is the host's label,
 // not part of the image, so it is left out.
-std::vector<std::pair<std::string, std::string>> read_xattrs(const std::string& path) {
+std::vector<std::pair<std::string, std::string>> read_xattrs(int fd, const std::string& path) {
   std::vector<std::pair<std::string, std::string>> out;
-  ssize_t len = llistxattr(path.c_str(), nullptr, 0);
+  auto list = [&](char* buf, size_t size) {
+    return fd >= 0 ? flistxattr(fd, buf, size) : llistxattr(path.c_str(), buf, size);
+  };
+  auto get = [&](const std::string& name, void* buf, size_t size) {
+    return fd >= 0 ? fgetxattr(fd, name.c_str(), buf, size) : lgetxattr(path.c_str(), name.c_str(), buf, size);
+  };
+  ssize_t len = list(nullptr, 0);
   if (len < 0) {
     if (errno == ENOTSUP) return out;
     throw Error(kExitFailure, errno_message("cannot list xattrs of " + path, errno));
   }
+  if (len == 0) return out;  // the common case: one call
   std::string names(static_cast<size_t>(len), '\0');
-  len = llistxattr(path.c_str(), names.data(), names.size());
+  len = list(names.data(), names.size());
   if (len < 0) throw Error(kExitFailure, errno_message("cannot list xattrs of " + path, errno));
   names.resize(static_cast<size_t>(len));
   for (size_t i = 0; i < names.size();) {
     std::string name = names.c_str() + i;
     i += name.size() + 1;
     if (name.empty() || name == "security.selinux") continue;
-    ssize_t vlen = lgetxattr(path.c_str(), name.c_str(), nullptr, 0);
+    ssize_t vlen = get(name, nullptr, 0);
     if (vlen < 0) throw Error(kExitFailure, errno_message("cannot read xattr " + name + " of " + path, errno));
     std::string value(static_cast<size_t>(vlen), '\0');
-    vlen = lgetxattr(path.c_str(), name.c_str(), value.data(), value.size());
+    vlen = get(name, value.data(), value.size());
     if (vlen < 0) throw Error(kExitFailure, errno_message("cannot read xattr " + name + " of " + path, errno));
     value.resize(static_cast<size_t>(vlen));
     out.emplace_back(std::move(name), std::move(value));
@@ -132,8 +140,14 @@ class LayerTar {
 
   void add(const std::string& root, const std::string& rel) {
     std::string full = root + "/" + rel;
+    // Looked up in its parent directory, kept open while its siblings are
+    // added (sorted order): no walk of the whole path per syscall.
+    size_t slash = rel.rfind('/');
+    int dir = dir_of(root, slash == std::string::npos ? "" : rel.substr(0, slash));
+    std::string name = slash == std::string::npos ? rel : rel.substr(slash + 1);
     struct stat st;
-    if (lstat(full.c_str(), &st) != 0) throw Error(kExitFailure, errno_message("cannot stat " + full, errno));
+    if (fstatat(dir, name.c_str(), &st, AT_SYMLINK_NOFOLLOW) != 0)
+      throw Error(kExitFailure, errno_message("cannot stat " + full, errno));
     if (S_ISSOCK(st.st_mode)) {
       spdlog::warn("{}: sockets cannot be stored in a layer; skipped", full);
       return;
@@ -150,12 +164,18 @@ class LayerTar {
     archive_entry_set_mtime(e.get(), st.st_mtim.tv_sec, 0);
     archive_entry_set_size(e.get(), 0);
     if (S_ISCHR(st.st_mode) || S_ISBLK(st.st_mode)) archive_entry_set_rdev(e.get(), st.st_rdev);
-    for (const auto& [name, value] : merged_xattrs(read_xattrs(full), meta))
-      archive_entry_xattr_add_entry(e.get(), name.c_str(), value.data(), value.size());
+    // A file is opened once: its xattrs and its bytes are read through the fd.
+    UniqueFd fd;
+    if (S_ISREG(st.st_mode)) {
+      fd = UniqueFd(openat(dir, name.c_str(), O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC));
+      if (!fd) throw Error(kExitFailure, errno_message("cannot read " + full, errno));
+    }
+    for (const auto& [xname, value] : merged_xattrs(read_xattrs(fd.get(), full), meta))
+      archive_entry_xattr_add_entry(e.get(), xname.c_str(), value.data(), value.size());
 
     bool data = false;
     if (S_ISLNK(st.st_mode)) {
-      archive_entry_set_symlink(e.get(), read_link(full, st).c_str());
+      archive_entry_set_symlink(e.get(), read_link(dir, name, full, st).c_str());
     } else if (!S_ISDIR(st.st_mode) && st.st_nlink > 1) {
       auto [it, first] = inodes_.emplace(std::make_pair(st.st_dev, st.st_ino), rel);
       if (!first) archive_entry_set_hardlink(e.get(), it->second.c_str());
@@ -166,7 +186,7 @@ class LayerTar {
     if (data) archive_entry_set_size(e.get(), st.st_size);
 
     if (archive_write_header(a_.get(), e.get()) < ARCHIVE_WARN) fail("cannot add " + rel);
-    if (data) copy_file(full, st.st_size);
+    if (data) copy_file(fd.get(), full, st.st_size);
   }
 
   void close() {
@@ -179,26 +199,38 @@ class LayerTar {
     throw Error(kExitFailure, out_ + ": " + msg + ": " + archive_error(a_.get()));
   }
 
-  static std::string read_link(const std::string& full, const struct stat& st) {
+  static std::string read_link(int dir, const std::string& name, const std::string& full, const struct stat& st) {
     std::string target(static_cast<size_t>(st.st_size) + 1, '\0');
-    ssize_t n = readlink(full.c_str(), target.data(), target.size());
+    ssize_t n = readlinkat(dir, name.c_str(), target.data(), target.size());
     if (n < 0) throw Error(kExitFailure, errno_message("cannot read symlink " + full, errno));
     if (static_cast<size_t>(n) >= target.size()) throw Error(kExitFailure, full + " changed while being read");
     target.resize(static_cast<size_t>(n));
     return target;
   }
 
-  void copy_file(const std::string& full, off_t size) {
-    UniqueFd fd(open(full.c_str(), O_RDONLY | O_NOFOLLOW | O_CLOEXEC));
-    if (!fd) throw Error(kExitFailure, errno_message("cannot read " + full, errno));
-    std::vector<char> buf(1 << 16);
+  // The directory REL of the tree at ROOT (O_PATH, no symlink on the way).
+  int dir_of(const std::string& root, const std::string& rel) {
+    if (!root_fd_) {
+      root_fd_ = UniqueFd(open(root.c_str(), O_PATH | O_DIRECTORY | O_CLOEXEC));
+      if (!root_fd_) throw Error(kExitFailure, errno_message("cannot open " + root, errno));
+    }
+    if (rel.empty()) return root_fd_.get();
+    if (!dir_fd_ || rel != dir_rel_) {
+      dir_fd_ = UniqueFd(open_no_symlinks(root_fd_.get(), rel, O_PATH | O_DIRECTORY));
+      if (!dir_fd_) throw Error(kExitFailure, errno_message("cannot open " + root + "/" + rel, errno));
+      dir_rel_ = rel;
+    }
+    return dir_fd_.get();
+  }
+
+  void copy_file(int fd, const std::string& full, off_t size) {
     off_t left = size;
     while (left > 0) {
-      ssize_t n = read(fd.get(), buf.data(), static_cast<size_t>(std::min<off_t>(left, buf.size())));
+      ssize_t n = read(fd, buf_.data(), static_cast<size_t>(std::min<off_t>(left, buf_.size())));
       if (n < 0 && errno == EINTR) continue;
       if (n < 0) throw Error(kExitFailure, errno_message("cannot read " + full, errno));
       if (n == 0) throw Error(kExitFailure, full + " shrank while being read");
-      if (archive_write_data(a_.get(), buf.data(), static_cast<size_t>(n)) < 0) fail("cannot add " + full);
+      if (archive_write_data(a_.get(), buf_.data(), static_cast<size_t>(n)) < 0) fail("cannot add " + full);
       left -= n;
     }
   }
@@ -208,6 +240,9 @@ class LayerTar {
   const EntryMetadataTable& metadata_;
   ArchiveWriter a_;
   std::map<std::pair<dev_t, ino_t>, std::string> inodes_;  // first name of each multiply-linked inode
+  UniqueFd root_fd_, dir_fd_;  // dir_of's
+  std::string dir_rel_;
+  std::vector<char> buf_ = std::vector<char>(1 << 16);
 };
 
 }  // namespace

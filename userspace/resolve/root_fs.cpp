@@ -94,6 +94,21 @@ int RootFs::open_in_root(const std::string& path, int flags) const {
   return fd;
 }
 
+int RootFs::open_nofollow(const std::string& path, int flags) const {
+  flags |= O_NOFOLLOW | O_CLOEXEC;
+  std::string parent, name;
+  if (stable_depth_ && split_plain(path, parent, name)) {
+    int dir = cached_dir(parent);  // errno set when there is no such directory
+    if (dir < 0) return -1;
+    int fd;
+    do {
+      fd = openat(dir, name.c_str(), flags);
+    } while (fd < 0 && errno == EINTR);
+    return fd;
+  }
+  return open_in_root(path, flags);
+}
+
 std::optional<struct stat> RootFs::lstat(const std::string& path) const {
   std::string parent, name;
   if (stable_depth_ && split_plain(path, parent, name)) {

@@ -40,6 +40,10 @@ class RootFs {
   std::optional<std::string> read_file(const std::string& path, size_t max_bytes) const;
   // Any open of PATH inside the root (O_CLOEXEC added), or -1 (errno set).
   int open_in_root(const std::string& path, int flags) const;
+  // An open of PATH inside the root whose last component is never followed
+  // (O_NOFOLLOW and O_CLOEXEC added: a symlink there fails with ELOOP), or -1
+  // (errno set). In a StableTree, one openat() in the cached parent.
+  int open_nofollow(const std::string& path, int flags) const;
   // Entries of directory PATH (no "." or ".."), sorted; empty if not a directory.
   std::vector<std::string> list_dir(const std::string& path) const;
   int fd() const { return fd_; }
