@@ -13,6 +13,7 @@
 #include <thread>
 #include <vector>
 
+#include "common/write_all.h"
 #include "common/error.h"
 
 namespace pare {
@@ -129,13 +130,7 @@ GzipWriter::~GzipWriter() {
 void GzipWriter::emit(const void* data, size_t len) {
   out_hash_.update(data, len);
   out_bytes_ += len;
-  const char* p = static_cast<const char*>(data);
-  for (size_t off = 0; off < len;) {
-    ssize_t w = ::write(fd_, p + off, len - off);
-    if (w < 0 && errno == EINTR) continue;
-    if (w < 0) throw Error(kExitFailure, errno_message("cannot write " + path_, errno));
-    off += static_cast<size_t>(w);
-  }
+  write_all(fd_, data, len, path_);
 }
 
 void GzipWriter::submit(bool last) {

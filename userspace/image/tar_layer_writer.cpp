@@ -14,6 +14,7 @@
 #include <utility>
 #include <vector>
 
+#include "common/write_all.h"
 #include "common/error.h"
 #include "common/interrupt.h"
 #include "image/archive_util.h"
@@ -70,13 +71,7 @@ class PlainWriter {
   void write(const void* data, size_t len) {
     hash_.update(data, len);
     bytes_ += len;
-    const char* p = static_cast<const char*>(data);
-    for (size_t off = 0; off < len;) {
-      ssize_t w = ::write(fd_, p + off, len - off);
-      if (w < 0 && errno == EINTR) continue;
-      if (w < 0) throw Error(kExitFailure, errno_message("cannot write " + path_, errno));
-      off += static_cast<size_t>(w);
-    }
+    write_all(fd_, data, len, path_);
   }
   std::string sha256() { return hash_.hex(); }
   uint64_t bytes() const { return bytes_; }
