@@ -9,10 +9,13 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <atomic>
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
 #include <map>
+#include <memory>
+#include <mutex>
 #include <set>
 
 #include <spdlog/spdlog.h>
@@ -20,6 +23,7 @@
 #include "common/error.h"
 #include "common/interrupt.h"
 #include "common/name_encoding.h"
+#include "common/task_pool.h"
 #include "image/safe_fs.h"
 #include "resolve/symlink_chain.h"
 
@@ -44,6 +48,12 @@ std::vector<size_t> component_ends(const std::string& path) {
 
 // The copy_file_range chunk: small enough to notice Ctrl-C within a big file.
 constexpr size_t kCopyChunk = 64u << 20;
+
+// File copies go to the workers in batches (one hand-off per batch, not per
+// file), each copy holding its source open: at most kBatch * (kQueuedBatches
+// + workers + 1) descriptors, well below the 1024 a process may be limited to.
+constexpr size_t kBatch = 32;
+constexpr size_t kQueuedBatches = 6;
 
 // What copying one path made of it.
 enum class Made { kMissing, kDir, kOther, kVanished };
@@ -82,8 +92,15 @@ class Copier {
     }
   }
 
+  // Returns when every file copy handed to the workers is on disk.
+  void drain() {
+    flush_copies();
+    copies_.wait();
+  }
+
   // Directory mtimes last: creating children changed them.
   void finish() {
+    drain();
     std::vector<std::pair<std::string, struct timespec>> dirs(dir_mtimes_.begin(), dir_mtimes_.end());
     std::sort(dirs.begin(), dirs.end(), [](auto& a, auto& b) { return a.first > b.first; });
     for (auto& [p, mtime] : dirs) {
@@ -112,6 +129,7 @@ class Copier {
   // PATH is physical in the source; its parent was copied (a directory).
   void write_generated(const std::string& path, const std::string& content) {
     throw_if_interrupted();
+    drain();  // the copy it may replace is on disk
     UniqueFd dir(open_out_dir(parent_path(path)));
     std::string name = base_name(path);
     if (done_.count(path)) replace_copy(path, dir.get(), name);
@@ -207,16 +225,18 @@ class Copier {
   // (sorted order: the children of one directory come one after another).
   // Borrowed: valid until the next call. Our directories are never removed
   // or replaced while we copy, so the fd keeps naming PATH.
+  // Shared with the file copies queued for it, which may run after the
+  // cache has moved on to the next directory.
   int cached_out_dir(const std::string& path) {
     if (!out_dir_fd_ || path != out_dir_path_) {
-      out_dir_fd_ = UniqueFd(open_out_dir(path));
+      out_dir_fd_ = std::make_shared<UniqueFd>(open_out_dir(path));
       out_dir_path_ = path;
       // The group a file made in it gets: the directory's when it is setgid.
       struct stat st;
-      if (fstat(out_dir_fd_.get(), &st) != 0) fail("cannot open output directory " + path, errno);
+      if (fstat(out_dir_fd_->get(), &st) != 0) fail("cannot open output directory " + path, errno);
       out_dir_new_gid_ = (st.st_mode & S_ISGID) ? st.st_gid : getegid();
     }
-    return out_dir_fd_.get();
+    return out_dir_fd_->get();
   }
   int open_out_dir(const std::string& path) {
     int fd = path == "/" ? dup(out_.get()) : open_out(path, O_PATH | O_DIRECTORY);
@@ -256,6 +276,7 @@ class Copier {
   // After a failed chown: the source's owner and mode go to the table, and
   // what the disk copy lacks is counted.
   void record_unkept(const std::string& path, const struct stat& st, const struct stat& disk, mode_t mode_on_disk) {
+    std::lock_guard lock(result_mu_);
     metadata_of(path, st);
     if (disk.st_uid != st.st_uid || disk.st_gid != st.st_gid) ++result_.owners_not_kept;
     if (mode_on_disk != (st.st_mode & 07777) && !S_ISLNK(st.st_mode)) ++result_.modes_not_kept;
@@ -295,6 +316,7 @@ class Copier {
       if (fsetxattr(to, name, value, static_cast<size_t>(len), 0) == 0) continue;
       // Not root: security.* and trusted.* are refused; the layer still gets them.
       if (as_root_) spdlog::warn("build: cannot keep xattr {} of {}: {}", name, path, strerror(errno));
+      std::lock_guard lock(result_mu_);
       metadata_of(path, st).xattrs.emplace_back(name, std::string(value, static_cast<size_t>(len)));
       ++result_.xattrs_not_kept;
     }
@@ -303,6 +325,10 @@ class Copier {
   // --- the kinds of entries ---
 
   // False when the file vanished or was replaced since it was listed.
+  // The source is opened here, in order; the output file is made by a
+  // worker (creating, filling and stamping 10^5 files is kernel work that
+  // runs on every core). A second name of an inode is linked here, to a
+  // first copy made here too: a link never waits on a queued copy.
   bool copy_file(const std::string& path, const struct stat& listed, int dir, const std::string& name) {
     auto key = std::make_pair(listed.st_dev, listed.st_ino);
     if (listed.st_nlink > 1) {
@@ -321,9 +347,45 @@ class Copier {
     // The common case, root copying a root-owned 0644 or 0755 file: created
     // with its owner and mode as they are to be (no fchown, no fchmod).
     // Setuid/setgid/sticky bits always go through fchmod, after any chown.
-    bool made_as_source = as_root_ && dir == out_dir_fd_.get() && umask_ != kUnknownUmask &&
-                          !(st.st_mode & 07000) && !(st.st_mode & umask_) && st.st_uid == geteuid() &&
+    // (DIR is always the cached output directory: create() is given no other.)
+    bool made_as_source = as_root_ && out_dir_fd_ && dir == out_dir_fd_->get() && umask_ != kUnknownUmask &&
+                          !(st.st_mode & 07000) && !(st.st_mode & umask_) && st.st_uid == euid_ &&
                           st.st_gid == out_dir_new_gid_;
+    if (st.st_nlink > 1) {
+      write_file(in, dir, name, path, st, made_as_source);
+      links_[key] = path;
+      return true;
+    }
+    batch_.push_back({std::move(in), out_dir_fd_, name, path, st, made_as_source});
+    if (batch_.size() >= kBatch) flush_copies();
+    return true;
+  }
+
+  // A regular file opened in order, to be written by a worker.
+  struct FileCopy {
+    UniqueFd in;
+    std::shared_ptr<UniqueFd> out_dir;  // kept open for it: the cache may have moved on
+    std::string name, path;
+    struct stat st;
+    bool made_as_source;
+  };
+
+  void flush_copies() {
+    if (batch_.empty()) return;
+    auto batch = std::make_shared<std::vector<FileCopy>>(std::move(batch_));
+    batch_.clear();
+    copies_.submit([this, batch] {
+      for (auto& c : *batch) {
+        write_file(c.in, c.out_dir->get(), c.name, c.path, c.st, c.made_as_source);
+        c.in = UniqueFd();  // closed as soon as copied
+      }
+    });
+  }
+
+  // Makes NAME in DIR a copy of the open source file IN (stat ST). Runs on a
+  // worker: touches the shared result only under result_mu_.
+  void write_file(const UniqueFd& in, int dir, const std::string& name, const std::string& path,
+                  const struct stat& st, bool made_as_source) {
     mode_t create_mode = made_as_source ? (st.st_mode & 0777) : 0600;
     UniqueFd out(openat(dir, name.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, create_mode));
     if (!out) fail("cannot create " + path, errno);
@@ -332,10 +394,9 @@ class Copier {
     copy_xattrs(in.get(), out.get(), path, st);
     struct timespec times[2] = {st.st_atim, st.st_mtim};
     futimens(out.get(), times);
-    if (st.st_nlink > 1) links_[key] = path;
+    std::lock_guard lock(result_mu_);
     ++result_.files;
     result_.bytes += copied;
-    return true;
   }
 
   // Copies up to SIZE bytes; a file that shrinks meanwhile ends early.
@@ -367,6 +428,7 @@ class Copier {
     UniqueFd target_dir(open_out_dir(parent_path(first)));
     if (linkat(target_dir.get(), base_name(first).c_str(), dir, name.c_str(), 0) != 0)
       fail("cannot hard-link " + path, errno);
+    std::lock_guard lock(result_mu_);
     if (auto it = result_.metadata.find(first.substr(1)); it != result_.metadata.end())
       result_.metadata[path.substr(1)] = it->second;
   }
@@ -406,16 +468,21 @@ class Copier {
   CopyOptions opts_;  // a copy: RootfsCopy may outlive the options it was given
   UniqueFd out_;
   std::string out_dir_path_;  // cached_out_dir's
-  UniqueFd out_dir_fd_;
-  bool as_root_ = geteuid() == 0;
-  bool range_copy_ = true;
+  std::shared_ptr<UniqueFd> out_dir_fd_;
+  uid_t euid_ = geteuid();
+  bool as_root_ = euid_ == 0;
+  std::atomic<bool> range_copy_ = true;  // copy_file_range works between the source and the output
   static constexpr mode_t kUnknownUmask = ~mode_t{0};
   mode_t umask_ = current_umask();
-  gid_t out_dir_new_gid_ = 0;  // cached_out_dir's: the group of files made in it  // copy_file_range works between the source and the output
+  gid_t out_dir_new_gid_ = 0;  // cached_out_dir's: the group of files made in it
   std::map<std::string, bool> done_;  // path -> is a directory in the output
   std::map<std::pair<dev_t, ino_t>, std::string> links_;
   std::map<std::string, struct timespec> dir_mtimes_;
+  std::mutex result_mu_;  // result_ while copies_ runs
   CopyResult result_;
+  std::vector<FileCopy> batch_;  // not yet handed to copies_
+  // Last: destroyed first, so no queued copy outlives what it uses.
+  TaskPool copies_{TaskPool::file_workers(), kQueuedBatches};
 };
 
 namespace {
@@ -446,6 +513,7 @@ void RootfsCopy::copy_paths(const std::vector<std::string>& paths) {
     add_physical(src_, raw, physical);
   }
   for (auto& p : physical) c_->copy(p);
+  c_->drain();  // what comes next (the package step) reads the output
 }
 
 std::optional<std::string> RootfsCopy::write_generated(const std::string& path, const std::string& content) {

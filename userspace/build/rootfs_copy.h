@@ -64,7 +64,8 @@ class RootfsCopy {
   RootfsCopy(const RootfsCopy&) = delete;
   RootfsCopy& operator=(const RootfsCopy&) = delete;
 
-  // As copy_into below.
+  // As copy_into below; returns when the copies are on disk (regular files
+  // are written by worker threads, see common/task_pool.h).
   void copy_paths(const std::vector<std::string>& paths);
   // Writes CONTENT as the file PATH of the output, at PATH's physical place
   // in the source (its parents and the links on the way copied like any
