@@ -111,3 +111,50 @@ TEST_CASE("trace to manifest: a failed call on an existing object keeps the obje
   CHECK(m.paths["/var/lock/app.lock"].kinds.count("checked"));
   CHECK(m.missing["/var/lock/app.lock"].errors == std::set<std::string>{"EEXIST"});
 }
+
+TEST_CASE("trace to manifest: thousands of names resolve on two threads into the same entries, in order", "[manifest]") {
+  // Over 4096 names: resolved in chunks by two threads (trace_to_manifest.cpp).
+  test::TempDir root;
+  const int dirs = 6, files = 900;
+  for (int d = 0; d < dirs; ++d)
+    for (int f = 0; f < files; ++f) root.write("d" + std::to_string(d) + "/f" + std::to_string(f), "x");
+  root.symlink("link", "d3");
+  pare::RootFs fs(root.path());
+  pare::RootFs::StableTree stable(fs);
+  pare::Aggregator agg;
+  for (int d = 0; d < dirs; ++d)
+    for (int f = 0; f < files; ++f) {
+      pare::Event ev;
+      ev.type = f % 7 == 0 ? pare::EventType::kCheckFail : pare::EventType::kCheck;
+      ev.tgid = 1;
+      ev.comm = "app";
+      // d3's files are asked for through the link; every 7th name is one that fails.
+      std::string dir = d == 3 ? "/link" : "/d" + std::to_string(d);
+      ev.raw = dir + (f % 7 == 0 ? "/gone" : "/f") + std::to_string(f);
+      if (f % 7 == 0) ev.ret = -2;
+      agg.add(ev);
+    }
+  pare::Manifest m;
+  pare::fill_manifest_from_trace(m, agg.observations(), {{{"check", 0}}}, fs);
+  size_t checked = 0;
+  for (int d = 0; d < dirs; ++d)
+    for (int f = 0; f < files; ++f) {
+      std::string dir = "/d" + std::to_string(d);
+      if (f % 7 == 0) {
+        CHECK(m.missing.count(dir + "/gone" + std::to_string(f)) == 1);
+        continue;
+      }
+      auto it = m.paths.find(dir + "/f" + std::to_string(f));
+      REQUIRE(it != m.paths.end());
+      CHECK(it->second.type == "file");
+      CHECK(it->second.kinds == std::set<std::string>{"checked"});
+      if (d == 3) CHECK(m.paths["/link"].why.count("symlink on the way to " + it->first) == 1);
+      ++checked;
+    }
+  CHECK(checked == dirs * (files - files / 7 - 1));
+  CHECK(m.paths["/link"].type == "symlink");
+  CHECK(m.paths["/link"].target == "d3");
+  // Every failure through the link is placed at its physical spelling.
+  CHECK(m.paths["/link"].why.count("symlink on the way to /d3/gone0 (missing)") == 1);
+  CHECK(m.missing.size() == static_cast<size_t>(dirs * (files / 7 + 1)));
+}

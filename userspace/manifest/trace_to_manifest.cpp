@@ -2,6 +2,8 @@
 
 #include <algorithm>
 #include <cerrno>
+#include <future>
+#include <vector>
 
 #include "decode/event_json.h"
 #include "resolve/elf_info.h"
@@ -36,6 +38,29 @@ void add_hops(Manifest& m, const Resolution& res, const std::string& reached, co
   }
 }
 
+using NameNode = std::map<NameKey, Use>::node_type;
+
+// Up to N names from the front of NAMES, in order.
+std::vector<NameNode> take_names(std::map<NameKey, Use>& names, size_t n) {
+  std::vector<NameNode> out;
+  out.reserve(std::min(n, names.size()));
+  while (out.size() < n && !names.empty()) out.push_back(names.extract(names.begin()));
+  return out;
+}
+
+std::vector<Resolution> resolve_names(const RootFs& fs, const std::vector<NameNode>& nodes) {
+  std::vector<Resolution> out;
+  out.reserve(nodes.size());
+  for (auto& n : nodes) out.push_back(resolve_in_root(fs, n.key().raw, n.key().base, n.key().follow_final));
+  return out;
+}
+
+// Resolving names (a walk and an lstat each) is most of a big fill's time
+// (tar lstat's every file it archives): from this many on, a second thread
+// resolves every other chunk in a view of the root of its own.
+constexpr size_t kNamesChunk = 2048;
+constexpr size_t kTwoThreadNames = 2 * kNamesChunk;
+
 }  // namespace
 
 void fill_manifest_from_trace(Manifest& m, Observations obs, const TraceTotals& totals, const RootFs& fs) {
@@ -61,18 +86,14 @@ void fill_manifest_from_trace(Manifest& m, Observations obs, const TraceTotals& 
     return last->second;
   };
 
-  while (!obs.names.empty()) {
-    auto node = obs.names.extract(obs.names.begin());
-    const NameKey& key = node.key();
-    const Use& use = node.mapped();
-    Resolution res = resolve_in_root(fs, key.raw, key.base, key.follow_final);
+  auto apply_name = [&](const NameKey& key, const Use& use, const Resolution& res) {
     if (key.err == 0) {
       auto& e = entry_for(res.path);
       if (res.exists && res.mode) e.type = file_type_name(res.mode);  // the walk's lstat: no second one below
       merge_use(e, use);
       e.why.insert("traced");
       add_hops(m, res, res.path, use);
-      continue;  // the node (name and use) is freed here
+      return;
     }
     // The call failed but the object exists (EACCES, EEXIST, ELOOP...): the
     // app's behaviour depends on it being there, so it is kept as checked.
@@ -94,6 +115,24 @@ void fill_manifest_from_trace(Manifest& m, Observations obs, const TraceTotals& 
     }
     miss.count += use.count;
     add_hops(m, res, res.path + " (missing)", use);
+  };
+  auto apply_names = [&](const std::vector<NameNode>& nodes, const std::vector<Resolution>& resolved) {
+    for (size_t i = 0; i < nodes.size(); ++i) apply_name(nodes[i].key(), nodes[i].mapped(), resolved[i]);
+  };
+  // Chunks in order: this thread resolves one while the second resolves the
+  // next, then both are applied in order (the manifest is the same as from
+  // one thread). Only names are in flight: the nodes are freed chunk by chunk.
+  std::unique_ptr<RootFs> second = obs.names.size() >= kTwoThreadNames ? fs.another_view() : nullptr;
+  while (!obs.names.empty()) {
+    std::vector<NameNode> mine = take_names(obs.names, kNamesChunk);
+    std::vector<NameNode> theirs;
+    std::future<std::vector<Resolution>> their_resolved;
+    if (second && !obs.names.empty()) {
+      theirs = take_names(obs.names, kNamesChunk);
+      their_resolved = std::async(std::launch::async, [&] { return resolve_names(*second, theirs); });
+    }
+    apply_names(mine, resolve_names(fs, mine));
+    if (their_resolved.valid()) apply_names(theirs, their_resolved.get());
   }
 
   // The kernel maps PT_INTERP itself: no syscall names it, so take it from the ELF.

@@ -77,7 +77,16 @@ RootFs::RootFs(const std::string& root_dir) : root_(root_dir) {
   if (fd_ < 0) throw Error(kExitBadInput, errno_message("cannot open root directory " + root_dir, errno));
 }
 
+std::unique_ptr<RootFs> RootFs::another_view() const {
+  int fd = fcntl(fd_, F_DUPFD_CLOEXEC, 0);
+  if (fd < 0) throw Error(kExitFailure, errno_message("cannot open root directory " + root_, errno));
+  std::unique_ptr<RootFs> view(new RootFs(root_, fd));
+  if (stable_depth_ > 0) view->own_stable_ = std::make_unique<StableTree>(*view);
+  return view;
+}
+
 RootFs::~RootFs() {
+  own_stable_.reset();
   drop_cached_dirs();
   if (fd_ >= 0) close(fd_);
 }

@@ -5,6 +5,7 @@
 
 #include <sys/stat.h>
 
+#include <memory>
 #include <optional>
 #include <string>
 #include <unordered_map>
@@ -22,6 +23,11 @@ class RootFs {
   RootFs(const RootFs&) = delete;
   RootFs& operator=(const RootFs&) = delete;
 
+  // A second view of the same root (the directory fd duplicated, never
+  // reopened by path: a container's root may be gone by name) with caches of
+  // its own, inside a StableTree scope of its own when this one is in one:
+  // for another thread, as no view is thread-safe.
+  std::unique_ptr<RootFs> another_view() const;
   const std::string& root() const { return root_; }
   // lstat of PATH (absolute, as seen inside the root); nullopt if it does not exist.
   std::optional<struct stat> lstat(const std::string& path) const;
@@ -72,6 +78,8 @@ class RootFs {
   // opening it on a miss; -1 when there is no such directory or no StableTree.
   int cached_dir(const std::string& dir) const;
   void drop_cached_dirs() const;
+  RootFs(std::string root_dir, int fd) : root_(std::move(root_dir)), fd_(fd) {}
+  std::unique_ptr<StableTree> own_stable_;  // another_view's, when the original was stable
 
   std::string root_;
   int fd_ = -1;
