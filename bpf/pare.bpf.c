@@ -277,9 +277,19 @@ static __always_inline void on_open_ok(struct call_args *call, long fd)
 	r.ev->dev = key.dev;
 	if (call->aux & O_NOFOLLOW)
 		r.ev->flags |= PARE_F_NOFOLLOW;
-	record_path(&r, PARE_S_PATH, f->f_path.mnt, f->f_path.dentry);
-	if (relative)
-		record_path(&r, PARE_S_BASE, base_mnt, base_dentry);
+	struct vfsmount *mnt = f->f_path.mnt;
+	struct dentry *dentry = f->f_path.dentry;
+	record_path(&r, PARE_S_PATH, mnt, dentry);
+	if (relative) {
+		/* openat(dirfd, "name") of a file in that directory (tar, find, any
+		 * tree walk): the base is PATH's parent, already walked. */
+		if (base_mnt == mnt && dentry != walk_vfsmount(mnt)->mnt_root &&
+		    walk_dentry(dentry)->d_parent == base_dentry &&
+		    !(r.ev->flags & (PARE_F_PATH_TRUNCATED | PARE_F_PATH_DETACHED)))
+			r.ev->flags |= PARE_F_BASE_IS_PARENT;
+		else
+			record_path(&r, PARE_S_BASE, base_mnt, base_dentry);
+	}
 	record_submit(&r, &key);
 }
 

@@ -52,6 +52,10 @@ enum pare_str_slot {
 #define PARE_F_NOFOLLOW (1u << 5)       /* lookup did not follow a final symlink (lstat, readlink, O_NOFOLLOW) */
 #define PARE_F_EMPTY_PATH (1u << 6)     /* AT_EMPTY_PATH: the object is dirfd itself */
 #define PARE_F_THREAD (1u << 7)         /* FORK: a thread, not a process */
+/* BASE was not sent: it is PATH's parent directory (the object's dentry is a
+ * child of the base dentry on the same mount, so the walk of PATH passed
+ * through it). The decoder fills BASE in and clears the flag. */
+#define PARE_F_BASE_IS_PARENT (1u << 8)
 
 /* Values of the `traced` map (userspace sets them for the processes it adds). */
 #define PARE_SCOPE_WAIT_EXEC 1u /* in scope, but record nothing until its next exec (a runtime's

@@ -22,6 +22,7 @@ struct walk_ctx {
 	struct dentry *dentry;
 	struct vfsmount *vfsmnt;
 	struct mount *mnt;
+	struct dentry *mnt_root; /* vfsmnt's root: read once per mount, not per step */
 	struct dentry *root_dentry;
 	struct vfsmount *root_mnt;
 	__s32 pos;     /* start of the path built so far in walk_buf[0..WALK_HALF) */
@@ -38,6 +39,14 @@ static __always_inline struct vfsmount *mount_vfs(struct mount *mnt)
 	return (struct vfsmount *)((char *)mnt + bpf_core_field_offset(struct mount, mnt));
 }
 
+/* Read-only BTF views of raw kernel pointers: their fields are direct,
+ * fault-safe loads instead of one bpf_probe_read_kernel call each (a walk of
+ * a 6-deep path made 30 helper calls; now 6, the name copies). */
+extern void *bpf_rdonly_cast(const void *obj, __u32 btf_id) __ksym;
+#define walk_dentry(p) ((struct dentry *)bpf_rdonly_cast((p), bpf_core_type_id_kernel(struct dentry)))
+#define walk_mount(p) ((struct mount *)bpf_rdonly_cast((p), bpf_core_type_id_kernel(struct mount)))
+#define walk_vfsmount(p) ((struct vfsmount *)bpf_rdonly_cast((p), bpf_core_type_id_kernel(struct vfsmount)))
+
 static long walk_step(__u32 i, void *data)
 {
 	struct walk_ctx *w = data;
@@ -46,34 +55,32 @@ static long walk_step(__u32 i, void *data)
 	if (!buf)
 		return 1;
 
-	/* Locals, not w->field, inside BPF_CORE_READ: CO-RE must relocate only kernel types. */
 	struct dentry *dentry = w->dentry;
-	struct vfsmount *vfsmnt = w->vfsmnt;
-	struct mount *mnt = w->mnt;
-
-	if (dentry == w->root_dentry && vfsmnt == w->root_mnt) {
+	if (dentry == w->root_dentry && w->vfsmnt == w->root_mnt) {
 		w->state |= WALK_DONE;
 		return 1;
 	}
-	struct dentry *mnt_root = BPF_CORE_READ(vfsmnt, mnt_root);
-	if (dentry == mnt_root) {
-		struct mount *parent = BPF_CORE_READ(mnt, mnt_parent);
-		if (parent == mnt || !parent) {
+	if (dentry == w->mnt_root) {
+		struct mount *mnt = walk_mount(w->mnt);
+		struct mount *parent = mnt->mnt_parent;
+		if (parent == w->mnt || !parent) {
 			w->state |= WALK_DONE | WALK_DETACHED;
 			return 1;
 		}
 		/* Cross to the mount this one sits on. */
-		w->dentry = BPF_CORE_READ(mnt, mnt_mountpoint);
+		w->dentry = mnt->mnt_mountpoint;
 		w->mnt = parent;
 		w->vfsmnt = mount_vfs(parent);
+		w->mnt_root = walk_vfsmount(w->vfsmnt)->mnt_root;
 		return 0;
 	}
-	struct dentry *parent = BPF_CORE_READ(dentry, d_parent);
+	struct dentry *d = walk_dentry(dentry);
+	struct dentry *parent = d->d_parent;
 	/* A pseudo dentry (memfd, pipe, socket) is its own parent: keep its name
 	 * ("memfd:x") as the last component, then stop as DETACHED. */
 	int detached = parent == dentry || !parent;
-	__u32 len = BPF_CORE_READ(dentry, d_name.len);
-	const unsigned char *name = BPF_CORE_READ(dentry, d_name.name);
+	__u32 len = d->d_name.len;
+	const unsigned char *name = d->d_name.name;
 	if (len > 255 || (__s32)(len + 1) >= w->pos) {
 		w->state |= WALK_DONE | WALK_TRUNCATED;
 		return 1;
@@ -106,6 +113,7 @@ static __always_inline __u32 walk_path_into(char *rec, __u32 off, struct vfsmoun
 		.dentry = dentry,
 		.vfsmnt = vfsmnt,
 		.mnt = real_mount(vfsmnt),
+		.mnt_root = walk_vfsmount(vfsmnt)->mnt_root,
 		.root_dentry = BPF_CORE_READ(task, fs, root.dentry),
 		.root_mnt = BPF_CORE_READ(task, fs, root.mnt),
 		.pos = WALK_HALF - 1,

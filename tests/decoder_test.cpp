@@ -1,5 +1,6 @@
 // The decoder against hand-made byte buffers: good records, and every way a
 // record can be short, long or inconsistent.
+#include <algorithm>
 #include <catch2/catch.hpp>
 #include <cstring>
 #include <vector>
@@ -24,8 +25,9 @@ std::vector<uint8_t> make_record(uint8_t type, std::vector<std::pair<int, std::s
     tail.push_back(0);
   }
   ev.size = static_cast<uint16_t>(sizeof ev + tail.size());
-  std::vector<uint8_t> out(reinterpret_cast<uint8_t*>(&ev), reinterpret_cast<uint8_t*>(&ev) + sizeof ev);
-  out.insert(out.end(), tail.begin(), tail.end());
+  std::vector<uint8_t> out(sizeof ev + tail.size());
+  std::memcpy(out.data(), &ev, sizeof ev);
+  std::copy(tail.begin(), tail.end(), out.begin() + sizeof ev);
   return out;
 }
 
@@ -103,4 +105,24 @@ TEST_CASE("decoder: rejects trailing bytes and unknown types", "[decoder]") {
   CHECK_THAT(error_of(buf), Catch::Contains("unknown record type"));
   buf = make_record(PARE_EV_NONE, {});
   CHECK_THAT(error_of(buf), Catch::Contains("unknown record type"));
+}
+
+TEST_CASE("decoder: a base left out as the path's parent is filled in from the path", "[decoder]") {
+  auto with_flag = [](std::vector<std::pair<int, std::string>> strings) {
+    auto buf = make_record(PARE_EV_OPEN, std::move(strings));
+    reinterpret_cast<pare_event*>(buf.data())->flags |= PARE_F_BASE_IS_PARENT | PARE_F_NOFOLLOW;
+    return buf;
+  };
+  auto buf = with_flag({{PARE_S_RAW, "copyright"}, {PARE_S_PATH, "/usr/share/doc/x/copyright"}});
+  auto ev = std::get<pare::Event>(pare::decode_event(buf.data(), buf.size()));
+  CHECK(ev.base == "/usr/share/doc/x");
+  // The encoding flag is the decoder's business; the others stay.
+  CHECK(ev.flags == PARE_F_NOFOLLOW);
+  buf = with_flag({{PARE_S_RAW, "etc"}, {PARE_S_PATH, "/etc"}});
+  CHECK(std::get<pare::Event>(pare::decode_event(buf.data(), buf.size())).base == "/");
+  // Inconsistent: no path to take it from, a relative path, or a base sent as well.
+  CHECK(error_of(with_flag({{PARE_S_RAW, "x"}})).find("parent") != std::string::npos);
+  CHECK(error_of(with_flag({{PARE_S_RAW, "x"}, {PARE_S_PATH, "memfd:x"}})).find("parent") != std::string::npos);
+  CHECK(error_of(with_flag({{PARE_S_RAW, "x"}, {PARE_S_PATH, "/a/x"}, {PARE_S_BASE, "/a"}})).find("parent") !=
+        std::string::npos);
 }

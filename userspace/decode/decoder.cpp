@@ -77,6 +77,14 @@ std::variant<Event, DecodeError> decode_event(const void* data, size_t size) {
   }
   if (off != size)
     return DecodeError{"record has " + std::to_string(size - off) + " trailing bytes"};
+  if (ev.flags & PARE_F_BASE_IS_PARENT) {
+    // The probe left BASE out as PATH's parent directory (see pare_events.h).
+    if (!ev.path || ev.base || ev.path->empty() || (*ev.path)[0] != '/')
+      return DecodeError{"record says its base is its path's parent but has no absolute path, or a base"};
+    size_t slash = ev.path->rfind('/');
+    ev.base = slash == 0 ? "/" : ev.path->substr(0, slash);
+    ev.flags &= ~static_cast<uint32_t>(PARE_F_BASE_IS_PARENT);
+  }
   return ev;
 }
 
