@@ -24,8 +24,8 @@
 char LICENSE[] SEC("license") = "Dual BSD/GPL";
 
 /* Turns a raw kernel pointer into a read-only BTF pointer, so fields are read
- * with direct (fault-safe) loads instead of one helper call each (kernel 6.2+). */
-extern void *bpf_rdonly_cast(const void *obj, __u32 btf_id) __ksym;
+ * with direct (fault-safe) loads instead of one helper call each (kernel 6.2+;
+ * bpf_rdonly_cast is declared in path_walk.bpf.h beside the walk's views). */
 #define as_file(p) ((struct file *)bpf_rdonly_cast((p), bpf_core_type_id_kernel(struct file)))
 
 static __always_inline struct file *fd_file(struct task_struct *task, int fd)

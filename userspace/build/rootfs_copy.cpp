@@ -21,6 +21,7 @@
 #include <spdlog/spdlog.h>
 
 #include "common/error.h"
+#include "common/write_all.h"
 #include "common/interrupt.h"
 #include "common/name_encoding.h"
 #include "common/task_pool.h"
@@ -142,12 +143,7 @@ class Copier {
     }
     UniqueFd out(openat(dir.get(), name.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600));
     if (!out) fail("cannot create " + path, errno);
-    for (size_t off = 0; off < content.size();) {
-      ssize_t n = write(out.get(), content.data() + off, content.size() - off);
-      if (n < 0 && errno == EINTR) continue;
-      if (n < 0) fail("cannot write " + path, errno);
-      off += static_cast<size_t>(n);
-    }
+    write_all(out.get(), content.data(), content.size(), path);
     set_owner_mode(out.get(), st, path);
     struct timespec times[2] = {st.st_atim, st.st_mtim};
     futimens(out.get(), times);

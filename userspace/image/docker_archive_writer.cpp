@@ -11,6 +11,7 @@
 #include <filesystem>
 
 #include "common/error.h"
+#include "common/write_all.h"
 #include "image/dir_tar_writer.h"
 #include "image/image_config.h"
 #include "image/image_files.h"
@@ -27,12 +28,7 @@ using nlohmann::json;
 void write_file(const std::string& path, const std::string& data) {
   UniqueFd fd(open(path.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644));
   if (!fd) throw Error(kExitFailure, errno_message("cannot create " + path, errno));
-  for (size_t off = 0; off < data.size();) {
-    ssize_t n = write(fd.get(), data.data() + off, data.size() - off);
-    if (n < 0 && errno == EINTR) continue;
-    if (n < 0) throw Error(kExitFailure, errno_message("cannot write " + path, errno));
-    off += static_cast<size_t>(n);
-  }
+  write_all(fd.get(), data.data(), data.size(), path);
 }
 
 std::string base_name(const std::string& path) {

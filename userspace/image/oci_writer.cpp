@@ -13,6 +13,7 @@
 #include <filesystem>
 
 #include "common/error.h"
+#include "common/write_all.h"
 #include "image/image_config.h"
 #include "image/image_files.h"
 #include "image/oci_layout_reader.h"
@@ -34,12 +35,7 @@ const char kLayerType[] = "application/vnd.oci.image.layer.v1.tar+gzip";
 void write_file(const std::string& path, const std::string& data) {
   UniqueFd fd(open(path.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644));
   if (!fd) throw Error(kExitFailure, errno_message("cannot create " + path, errno));
-  for (size_t off = 0; off < data.size();) {
-    ssize_t n = write(fd.get(), data.data() + off, data.size() - off);
-    if (n < 0 && errno == EINTR) continue;
-    if (n < 0) throw Error(kExitFailure, errno_message("cannot write " + path, errno));
-    off += static_cast<size_t>(n);
-  }
+  write_all(fd.get(), data.data(), data.size(), path);
   if (fsync(fd.get()) != 0) throw Error(kExitFailure, errno_message("cannot write " + path, errno));
 }
 

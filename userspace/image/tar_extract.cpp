@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "common/error.h"
+#include "common/write_all.h"
 #include "common/interrupt.h"
 #include "image/archive_util.h"
 #include "image/layer_paths.h"
@@ -14,19 +15,6 @@
 #include "image/unpack_budget.h"
 
 namespace pare {
-
-namespace {
-
-void write_all(int fd, const char* data, size_t len, const std::string& path) {
-  for (size_t off = 0; off < len;) {
-    ssize_t w = write(fd, data + off, len - off);
-    if (w < 0 && errno == EINTR) continue;
-    if (w < 0) throw Error(kExitFailure, errno_message("cannot write " + path, errno));
-    off += static_cast<size_t>(w);
-  }
-}
-
-}  // namespace
 
 std::string outer_entry_name(const char* raw) {
   if (!raw) return "";
