@@ -232,8 +232,7 @@ TEST_CASE("build hardening: files that vanish between listing and copying are sk
   CHECK(test::slurp(out / "etc/a") == "etc/a");
   for (const char* f : {"etc/b", "etc/c", "etc/l", "etc/d/x"}) CHECK_FALSE(fs::exists(fs::symlink_status(out / f)));
 
-  pare::SizeReport report;
-  pare::add_copy_result(report, r);
+  pare::SizeReport report = pare::size_report(src.path(), r, {false, "a test"});
   CHECK_THAT(pare::report_to_text(report), Catch::Contains("3 source entries vanished"));
   CHECK(pare::report_to_json(report)["vanished"] == 3);
 }

@@ -11,6 +11,7 @@
 #include <fstream>
 
 #include "manifest/manifest.h"
+#include "resolve/tree_scan.h"
 #include "support/run_pare.h"
 
 namespace fs = std::filesystem;
@@ -101,6 +102,17 @@ TEST_CASE("build dir: mode, setuid, owner, mtime, xattr, hard links, symlinks, f
   CHECK(rep["before"]["files"] > rep["after"]["files"]);
   CHECK(rep["removed_by_dir"][0]["dir"] == "/usr/share/doc");
   CHECK_THAT(r.err, Catch::Contains("smaller"));
+  // The after side is what the copy counted as it made it, not a walk of
+  // the output: the figures a walk finds all the same.
+  pare::TreeScan walked = pare::scan_tree(out);
+  CHECK(rep["after"]["files"] == walked.size.files);
+  CHECK(rep["after"]["bytes"] == walked.size.bytes);
+  CHECK(rep["after"]["entries"] == walked.size.entries);
+  CHECK(rep["after"]["entries"] == 10);  // bin usr usr/bin tool tool-link etc etc/fifo var var/lib var/lib/app
+  REQUIRE(rep["largest_kept"].size() == 1);  // one file under two names
+  CHECK(rep["largest_kept"][0]["path"] == "/usr/bin/tool");
+  CHECK(rep["largest_kept"][0]["bytes"] == fs::file_size(src / "usr/bin/tool"));
+  CHECK(rep["removed_by_dir"].size() == 1);  // whichever name the source walk met first, it was kept
 }
 
 TEST_CASE("build dir: hostile symlinks in the source never reach outside it", "[build]") {

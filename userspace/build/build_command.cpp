@@ -147,8 +147,7 @@ int run_build(const BuildOptions& opts) {
   // may be a live / of 400k files: walked only with --measure-source.
   ReportOptions measure{kind != SourceKind::kRootfsDir || o.measure_source,
                         "the source is a directory; --measure-source walks it"};
-  SizeReport report = compare_trees(src_root, rootfs, measure);
-  add_copy_result(report, copied);
+  SizeReport report = size_report(src_root, copied, measure);
   UsageReport usage = usage_report(m, RootFs(src_root), rootfs);
 
   // OUT is published only when everything it promises is written: the report

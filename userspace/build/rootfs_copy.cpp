@@ -151,6 +151,7 @@ class Copier {
     ++result_.entries;
     ++result_.files;
     result_.bytes += content.size();
+    result_.file_sizes.emplace_back(path, content.size());
     result_.generated.push_back(path);
   }
 
@@ -179,6 +180,7 @@ class Copier {
     if (S_ISREG(old.st_mode) && old.st_nlink <= 1) {
       --result_.files;
       result_.bytes -= std::min<uint64_t>(result_.bytes, static_cast<uint64_t>(old.st_size));
+      std::erase_if(result_.file_sizes, [&](auto& f) { return f.first == path; });
     }
     result_.metadata.erase(path.substr(1));
     std::erase_if(links_, [&](auto& kv) { return kv.second == path; });
@@ -393,6 +395,7 @@ class Copier {
     std::lock_guard lock(result_mu_);
     ++result_.files;
     result_.bytes += copied;
+    result_.file_sizes.emplace_back(path, copied);
   }
 
   // Copies up to SIZE bytes; a file that shrinks meanwhile ends early.
@@ -425,6 +428,7 @@ class Copier {
     if (linkat(target_dir.get(), base_name(first).c_str(), dir, name.c_str(), 0) != 0)
       fail("cannot hard-link " + path, errno);
     std::lock_guard lock(result_mu_);
+    result_.more_links.push_back(path);
     if (auto it = result_.metadata.find(first.substr(1)); it != result_.metadata.end())
       result_.metadata[path.substr(1)] = it->second;
   }

@@ -43,6 +43,11 @@ struct CopyResult {
   uint64_t xattrs_not_kept = 0;  // xattrs the disk refused
   EntryMetadataTable metadata;   // output path (no leading '/') -> source owner, mode, refused xattrs
   std::vector<std::string> generated;  // paths written with generated content (RootfsCopy::write_generated)
+  // Every regular file made (a hard link's first name only): path -> bytes,
+  // in no particular order. The size report's "after" side: what the copy
+  // made, without a second walk of the output.
+  std::vector<std::pair<std::string, uint64_t>> file_sizes;
+  std::vector<std::string> more_links;  // the second and later names of files in file_sizes
 };
 
 struct CopyOptions {

@@ -3,6 +3,8 @@
 #include <cstdio>
 #include <algorithm>
 #include <map>
+#include <string_view>
+#include <unordered_set>
 
 #include "common/name_encoding.h"
 #include "build/rootfs_copy.h"
@@ -35,15 +37,17 @@ std::string human_bytes(uint64_t n) {
   return buf;
 }
 
-SizeReport compare_trees(const std::string& before_dir, const std::string& after_dir, const ReportOptions& opts) {
+SizeReport size_report(const std::string& before_dir, const CopyResult& copied, const ReportOptions& opts) {
   SizeReport r;
-  TreeScan after = scan_tree(after_dir);
-  r.after = after.size;
-  std::vector<std::pair<std::string, uint64_t>> kept(after.files.begin(), after.files.end());
-  std::sort(kept.begin(), kept.end(), [](auto& a, auto& b) { return a.second != b.second ? a.second > b.second : a.first < b.first; });
-  kept.resize(std::min<size_t>(kept.size(), 10));
-  r.largest_kept = kept;
-  r.vanished = after.size.vanished;
+  r.after = {copied.files, copied.bytes, copied.entries, 0};
+  r.not_in_source = copied.not_in_source;
+  r.vanished = copied.vanished;
+  // Largest first; ties by name, so identical builds print identical reports.
+  auto larger = [](auto& a, auto& b) { return a.second != b.second ? a.second > b.second : a.first < b.first; };
+  std::vector<std::pair<std::string, uint64_t>> kept(copied.file_sizes);
+  size_t top = std::min<size_t>(kept.size(), 10);
+  std::partial_sort(kept.begin(), kept.begin() + static_cast<std::ptrdiff_t>(top), kept.end(), larger);
+  r.largest_kept.assign(kept.begin(), kept.begin() + static_cast<std::ptrdiff_t>(top));
   if (!opts.measure_before) {
     r.before_measured = false;
     r.before_not_measured = opts.not_measured_reason;
@@ -52,9 +56,14 @@ SizeReport compare_trees(const std::string& before_dir, const std::string& after
   TreeScan before = scan_tree(before_dir);
   r.before = before.size;
   r.vanished += before.size.vanished;
+  // What the copy made, by name (hard links: every name made counts as kept).
+  std::unordered_set<std::string_view> made;
+  made.reserve(copied.file_sizes.size() + copied.more_links.size());
+  for (auto& [p, bytes] : copied.file_sizes) made.insert(p);
+  for (auto& p : copied.more_links) made.insert(p);
   std::map<std::string, SizeReport::Removed> removed;
   for (auto& [p, bytes] : before.files) {
-    if (after.files.count(p)) continue;
+    if (made.count(p)) continue;
     auto& g = removed[group_of(p)];
     g.dir = group_of(p);
     ++g.files;
@@ -64,11 +73,6 @@ SizeReport compare_trees(const std::string& before_dir, const std::string& after
   std::sort(r.removed_by_dir.begin(), r.removed_by_dir.end(),
             [](auto& a, auto& b) { return a.bytes != b.bytes ? a.bytes > b.bytes : a.dir < b.dir; });
   return r;
-}
-
-void add_copy_result(SizeReport& r, const CopyResult& copied) {
-  r.not_in_source = copied.not_in_source;
-  r.vanished += copied.vanished;
 }
 
 namespace {

@@ -10,6 +10,8 @@
 // "before: not measured (why)" and the JSON has "before": null with
 // "before_not_measured": why (ratio and removed_by_dir null too).
 //
+// The "after" side is not a walk: the copy counts what it makes
+// (CopyResult), 10^5 files' worth of stat calls saved on a big build.
 // The walks themselves: resolve/tree_scan.h.
 #pragma once
 
@@ -46,11 +48,11 @@ struct ReportOptions {
   std::string not_measured_reason;  // shown when !measure_before
 };
 
-// Compares two rootfs directories on the host (no symlink is followed);
-// BEFORE_DIR is not read at all unless OPTS.measure_before.
-SizeReport compare_trees(const std::string& before_dir, const std::string& after_dir, const ReportOptions& opts = {});
-// Adds what the copy found: manifest paths not in the source, vanished entries.
-void add_copy_result(SizeReport& r, const CopyResult& copied);
+// The report of a copy: the "after" side is what COPIED says was made (no
+// walk of the output), with what the copy found (manifest paths not in the
+// source, vanished entries). BEFORE_DIR, the source on the host, is walked
+// (no symlink followed) only when OPTS.measure_before.
+SizeReport size_report(const std::string& before_dir, const CopyResult& copied, const ReportOptions& opts = {});
 nlohmann::json report_to_json(const SizeReport& r);
 std::string report_to_text(const SizeReport& r);
 std::string human_bytes(uint64_t n);

@@ -157,8 +157,7 @@ int run_slim(const SlimOptions& opts) {
   fs::create_directory(minimal);
   BuiltRootfs built = build_rootfs(rec.manifest, src_root, minimal, o.package_db);
   CopyResult& copied = built.copied;
-  SizeReport report = compare_trees(src_root, minimal);
-  add_copy_result(report, copied);
+  SizeReport report = size_report(src_root, copied);
   UsageReport usage = usage_report(rec.manifest, RootFs(src_root), minimal);
 
   // The syscall profile of what ran; the verify run below runs under it.
