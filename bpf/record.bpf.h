@@ -120,37 +120,44 @@ static __always_inline void record_submit(struct record *r, struct dedup_key *ke
 }
 
 /* FNV-1a over the first `len` bytes of a string in the record scratch, 8 bytes
- * a step (bpf_loop keeps the verifier cost flat for any length). */
+ * a step, 64 bytes per bpf_loop turn: each turn is a call and a return, and
+ * returns are dear on CPUs whose return-stack mitigation (AMD SRSO "safe
+ * RET") sends every one through a thunk; most names take one turn. */
+#define HASH_TURN_BYTES 64
+
 struct hash_ctx {
 	__u32 off;
 	__u32 len;
 	__u64 h;
 };
 
-static long hash_step(__u32 i, void *data)
+static long hash_turn(__u32 i, void *data)
 {
 	struct hash_ctx *c = data;
 	__u32 zero = 0;
 	struct rec_buf *rb = bpf_map_lookup_elem(&rec_scratch, &zero);
 	if (!rb)
 		return 1;
-	__u32 at = i * 8;
-	if (at >= c->len)
-		return 1;
-	/* A direct load from the map value: no helper call per word. */
-	__u64 word = *(__u64 *)&rb->data[(c->off + at) & REC_OFF_MASK];
-	__u32 left = c->len - at;
-	if (left < 8)
-		word &= (1ULL << (left * 8)) - 1;
-	c->h ^= word;
-	c->h *= 0x100000001b3ULL;
+#pragma unroll
+	for (int k = 0; k < HASH_TURN_BYTES / 8; k++) {
+		__u32 at = i * HASH_TURN_BYTES + k * 8;
+		if (at >= c->len)
+			return 1;
+		/* A direct load from the map value: no helper call per word. */
+		__u64 word = *(__u64 *)&rb->data[(c->off + at) & REC_OFF_MASK];
+		__u32 left = c->len - at;
+		if (left < 8)
+			word &= (1ULL << (left * 8)) - 1;
+		c->h ^= word;
+		c->h *= 0x100000001b3ULL;
+	}
 	return 0;
 }
 
 static __always_inline __u64 hash_slot(struct record *r, __u32 slot_off, __u32 len)
 {
 	struct hash_ctx c = { .off = slot_off, .len = len, .h = 0xcbf29ce484222325ULL };
-	bpf_loop((PARE_STR_MAX + 7) / 8, hash_step, &c, 0);
+	bpf_loop((PARE_STR_MAX + HASH_TURN_BYTES - 1) / HASH_TURN_BYTES, hash_turn, &c, 0);
 	return c.h ^ len;
 }
 
