@@ -24,19 +24,6 @@ std::string group_of(const std::string& p) {
 
 }  // namespace
 
-std::string human_bytes(uint64_t n) {
-  const char* units[] = {"B", "KiB", "MiB", "GiB", "TiB"};
-  double v = static_cast<double>(n);
-  int u = 0;
-  while (v >= 1024 && u < 4) {
-    v /= 1024;
-    ++u;
-  }
-  char buf[32];
-  std::snprintf(buf, sizeof buf, u ? "%.1f %s" : "%.0f %s", v, units[u]);
-  return buf;
-}
-
 SizeReport size_report(const std::string& before_dir, const CopyResult& copied, const ReportOptions& opts) {
   SizeReport r;
   r.after = {copied.files, copied.bytes, copied.entries, 0};

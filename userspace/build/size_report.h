@@ -23,6 +23,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "common/human_bytes.h"
 #include "resolve/tree_scan.h"
 
 namespace pare {
@@ -55,6 +56,5 @@ struct ReportOptions {
 SizeReport size_report(const std::string& before_dir, const CopyResult& copied, const ReportOptions& opts = {});
 nlohmann::json report_to_json(const SizeReport& r);
 std::string report_to_text(const SizeReport& r);
-std::string human_bytes(uint64_t n);
 
 }  // namespace pare

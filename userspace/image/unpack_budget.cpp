@@ -9,6 +9,7 @@
 #include <cstdio>
 
 #include "common/error.h"
+#include "common/human_bytes.h"
 
 namespace pare {
 
@@ -16,19 +17,6 @@ namespace {
 
 constexpr uint64_t kMinMargin = 16ull << 20;
 constexpr uint64_t kMaxMargin = 1ull << 30;
-
-std::string size_text(uint64_t n) {
-  const char* units[] = {"B", "KiB", "MiB", "GiB", "TiB", "PiB", "EiB"};
-  double v = static_cast<double>(n);
-  int u = 0;
-  while (v >= 1024 && u < 6) {
-    v /= 1024;
-    ++u;
-  }
-  char buf[32];
-  std::snprintf(buf, sizeof buf, u ? "%.1f %s" : "%.0f %s", v, units[u]);
-  return buf;
-}
 
 // Free space for unprivileged writers, less a margin so that what comes after
 // unpacking (the minimal copy, the layer blob) still fits.
@@ -84,12 +72,12 @@ UnpackBudget::UnpackBudget(uint64_t max_bytes, int dest_fd, const std::string& d
 void UnpackBudget::check_fits(uint64_t bytes, const std::string& subject, UnpackUse use) const {
   uint64_t mine = sum(use == UnpackUse::kContent ? content_ : scratch_, bytes);
   if (mine > max_bytes_)
-    throw Error(kExitBadInput, "image expands beyond " + size_text(max_bytes_) + " (--max-unpacked-size): " + subject +
-                                   " brings it to " + size_text(mine) + "; raise --max-unpacked-size if it is genuine");
+    throw Error(kExitBadInput, "image expands beyond " + human_bytes(max_bytes_) + " (--max-unpacked-size): " + subject +
+                                   " brings it to " + human_bytes(mine) + "; raise --max-unpacked-size if it is genuine");
   uint64_t total = sum(used(), bytes);
   if (total > free_bytes_)
-    throw Error(kExitFailure, "image expands beyond the " + size_text(free_bytes_) + " free on the filesystem of " + dest_ +
-                                  " (less a safety margin): " + subject + " brings it to " + size_text(total) +
+    throw Error(kExitFailure, "image expands beyond the " + human_bytes(free_bytes_) + " free on the filesystem of " + dest_ +
+                                  " (less a safety margin): " + subject + " brings it to " + human_bytes(total) +
                                   "; free some space or write the output on a larger filesystem");
 }
 
