@@ -25,6 +25,7 @@
 #include "build/size_report.h"
 #include "manifest/manifest.h"
 #include "resolve/root_fs.h"
+#include "support/manifest_files.h"
 #include "support/run_pare.h"
 
 namespace fs = std::filesystem;
@@ -33,19 +34,6 @@ using nlohmann::json;
 namespace {
 
 constexpr uid_t kNobody = 65534;
-
-std::string manifest_with(const test::TempDir& d, const std::map<std::string, std::string>& paths) {
-  pare::Manifest m;
-  m.tool_version = "test";
-  m.started_at = m.ended_at = "2026-11-28T20:00:00.000Z";
-  for (auto& [p, type] : paths) {
-    auto& e = m.paths[p];
-    e.type = type;
-    e.kinds = {"read"};
-    e.why = {"traced"};
-  }
-  return d.write("manifest.json", pare::manifest_to_string(m));
-}
 
 // A valid VFS_CAP_REVISION_2 security.capability: CAP_NET_BIND_SERVICE permitted + effective.
 std::string cap_net_bind_service() {
@@ -171,7 +159,7 @@ struct OwnedSource {
     src.mkdir("var");
     src.symlink("var/www", "/srv/www");
     set_owner_mode(src / "var/www", 33, 33, 0777);
-    manifest = manifest_with(work, {{"/usr/bin/ping", "file"},
+    manifest = test::manifest_with(work, {{"/usr/bin/ping", "file"},
                                     {"/usr/bin/ping6", "file"},
                                     {"/usr/bin/wall", "file"},
                                     {"/home/user/notes", "file"},
@@ -274,7 +262,7 @@ TEST_CASE("build hardening: a live source churning while pare build runs is neve
     src.write("churn/f" + std::to_string(i), std::string(4096, 'c'));
     paths["/churn/f" + std::to_string(i)] = "file";
   }
-  std::string m = manifest_with(work, paths);
+  std::string m = test::manifest_with(work, paths);
   std::atomic<bool> stop{false};
   std::thread churn([&] {
     for (int round = 0; !stop; ++round)
@@ -324,7 +312,7 @@ TEST_CASE("build hardening: --from a directory is not walked for the report unle
     while ((n = ::read(in, buf, sizeof buf)) > 0) total += n;
     return total > 0;
   };
-  std::string m = manifest_with(work, {{"/etc/hostname", "file"}, {"/usr/bin/tool", "file"}, {"/usr/lib/libx.so", "file"}});
+  std::string m = test::manifest_with(work, {{"/etc/hostname", "file"}, {"/usr/bin/tool", "file"}, {"/usr/lib/libx.so", "file"}});
 
   auto r = test::run_pare({"build", "--manifest", m, "--from", src.path(), "-o", work / "out", "--report", work / "r.json"});
   INFO(r.err);

@@ -12,6 +12,7 @@
 
 #include "manifest/manifest.h"
 #include "resolve/tree_scan.h"
+#include "support/manifest_files.h"
 #include "support/run_pare.h"
 
 namespace fs = std::filesystem;
@@ -23,19 +24,6 @@ struct stat lstat_of(const std::string& p) {
   struct stat st {};
   REQUIRE(::lstat(p.c_str(), &st) == 0);
   return st;
-}
-
-std::string manifest_with(const test::TempDir& d, const std::map<std::string, std::string>& paths) {
-  pare::Manifest m;
-  m.tool_version = "test";
-  m.started_at = m.ended_at = "2026-11-28T20:00:00.000Z";
-  for (auto& [p, type] : paths) {
-    auto& e = m.paths[p];
-    e.type = type;
-    e.kinds = {"read"};
-    e.why = {"traced"};
-  }
-  return d.write("manifest.json", pare::manifest_to_string(m));
 }
 
 std::string xattr_of(const std::string& p, const char* name) {
@@ -75,7 +63,7 @@ TEST_CASE("build dir: mode, setuid, owner, mtime, xattr, hard links, symlinks, f
   std::string src_cap = xattr_of(src / "usr/bin/tool", "security.capability");
   REQUIRE_FALSE(src_cap.empty());
 
-  std::string m = manifest_with(work, {{"/bin", "symlink"}, {"/bin/tool", "file"}, {"/usr/bin/tool-link", "file"},
+  std::string m = test::manifest_with(work, {{"/bin", "symlink"}, {"/bin/tool", "file"}, {"/usr/bin/tool-link", "file"},
                                        {"/etc/fifo", "other"}, {"/var/lib/app", "dir"}});
   std::string out = work / "out";
   auto r = test::run_pare({"build", "--manifest", m, "--from", src.path(), "-o", out, "--report", work / "r.json",
@@ -124,7 +112,7 @@ TEST_CASE("build dir: hostile symlinks in the source never reach outside it", "[
   src.symlink("leak", outside.path() + "/secret");
   src.symlink("leak-dir", outside.path());
   src.symlink("root-link", "/");
-  std::string m = manifest_with(work, {{"/etc/passwd", "file"},
+  std::string m = test::manifest_with(work, {{"/etc/passwd", "file"},
                                        {"/leak", "file"},
                                        {"/leak-dir/secret", "file"},
                                        {"/root-link" + outside.path() + "/secret", "file"}});
@@ -161,7 +149,7 @@ TEST_CASE("build: a manifest path with .. stays inside the source", "[build]") {
 TEST_CASE("build: outputs are whole or absent - bad input is one line", "[build]") {
   test::TempDir src, work;
   src.write("etc/hostname", "h\n");
-  std::string m = manifest_with(work, {{"/etc/hostname", "file"}});
+  std::string m = test::manifest_with(work, {{"/etc/hostname", "file"}});
   std::string out = work.write("out/keep-me", "old");
 
   auto refused = test::run_pare({"build", "--manifest", m, "--from", src.path(), "-o", work / "out"});
@@ -220,7 +208,7 @@ TEST_CASE("build oci: same inputs, same digest - skopeo and umoci read it", "[bu
   src.mkdir("usr/bin");
   fs::copy_file("/usr/bin/true", src / "usr/bin/true");
   src.write("etc/app.conf", "x=1\n");
-  std::string m = manifest_with(work, {{"/usr/bin/true", "file"}, {"/etc/app.conf", "file"}});
+  std::string m = test::manifest_with(work, {{"/usr/bin/true", "file"}, {"/etc/app.conf", "file"}});
   for (const char* out : {"a", "b"}) {
     auto r = test::run_pare({"build", "--manifest", m, "--from", src.path(), "-o", work / out, "--format", "oci",
                              "--entrypoint", "/usr/bin/true"});
@@ -244,7 +232,7 @@ TEST_CASE("build oci: same inputs, same digest - skopeo and umoci read it", "[bu
 TEST_CASE("build: OUT with a trailing slash - OUT inside the source is refused", "[build]") {
   test::TempDir src, work;
   src.write("etc/hostname", "h\n");
-  std::string m = manifest_with(work, {{"/etc/hostname", "file"}});
+  std::string m = test::manifest_with(work, {{"/etc/hostname", "file"}});
   auto r = test::run_pare({"build", "--manifest", m, "--from", src.path(), "-o", work / "out/"});
   INFO(r.err);
   REQUIRE(r.exit_code == 0);
