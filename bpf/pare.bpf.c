@@ -159,6 +159,35 @@ static __always_inline int decode_args(struct pt_regs *regs, long id, struct cal
 	return 0;
 }
 
+/* An open file the call used (mapped executable, listed): reported once per
+ * (scope, inode, name) with the file's path. AUX and FD go in the record. */
+static __always_inline void report_file(struct task_struct *task, struct file *f, __u8 type, long id,
+					__u64 aux, int fd)
+{
+	struct dentry *dentry = BPF_CORE_READ(f, f_path.dentry);
+	struct dedup_key key = {
+		.scope = task_scope(task),
+		.obj = f->f_inode->i_ino,
+		.hash = (__u64)dentry, /* hard links are separate names */
+		.dev = f->f_inode->i_sb->s_dev,
+		.kind = type,
+	};
+	if (dedup_seen(&key))
+		return;
+	struct record r;
+	if (record_begin(&r, type, id)) {
+		dedup_forget(&key);
+		return;
+	}
+	record_header(&r);
+	r.ev->aux = aux;
+	r.ev->ino = key.obj;
+	r.ev->dev = key.dev;
+	r.ev->ret = fd;
+	record_path(&r, PARE_S_PATH, f->f_path.mnt, dentry);
+	record_submit(&r, &key);
+}
+
 static __always_inline void on_mmap(struct pt_regs *regs, long ret)
 {
 	if ((unsigned long)ret >= (unsigned long)-4095)
@@ -167,30 +196,8 @@ static __always_inline void on_mmap(struct pt_regs *regs, long ret)
 		return;
 	struct task_struct *task = bpf_get_current_task_btf();
 	struct file *f = fd_file(task, (int)SYS_ARG5(regs));
-	if (!f)
-		return;
-	struct dentry *dentry = BPF_CORE_READ(f, f_path.dentry);
-	struct dedup_key key = {
-		.scope = task_scope(task),
-		.obj = f->f_inode->i_ino,
-		.hash = (__u64)dentry, /* hard links are separate names */
-		.dev = f->f_inode->i_sb->s_dev,
-		.kind = PARE_EV_MMAP_EXEC,
-	};
-	if (dedup_seen(&key))
-		return;
-	struct record r;
-	if (record_begin(&r, PARE_EV_MMAP_EXEC, NR_mmap)) {
-		dedup_forget(&key);
-		return;
-	}
-	record_header(&r);
-	r.ev->aux = SYS_ARG3(regs);
-	r.ev->ino = key.obj;
-	r.ev->dev = key.dev;
-	r.ev->ret = (int)SYS_ARG5(regs);
-	record_path(&r, PARE_S_PATH, f->f_path.mnt, dentry);
-	record_submit(&r, &key);
+	if (f)
+		report_file(task, f, PARE_EV_MMAP_EXEC, NR_mmap, SYS_ARG3(regs), (int)SYS_ARG5(regs));
 }
 
 /* Something the probes cannot see for this process: reported once per process. */
@@ -215,29 +222,8 @@ static __always_inline void on_list(struct pt_regs *regs, long id, long ret)
 		return;
 	struct task_struct *task = bpf_get_current_task_btf();
 	struct file *f = fd_file(task, (int)SYS_ARG1(regs));
-	if (!f)
-		return;
-	struct dentry *dentry = BPF_CORE_READ(f, f_path.dentry);
-	struct dedup_key key = {
-		.scope = task_scope(task),
-		.obj = f->f_inode->i_ino,
-		.hash = (__u64)dentry,
-		.dev = f->f_inode->i_sb->s_dev,
-		.kind = PARE_EV_LIST,
-	};
-	if (dedup_seen(&key))
-		return;
-	struct record r;
-	if (record_begin(&r, PARE_EV_LIST, id)) {
-		dedup_forget(&key);
-		return;
-	}
-	record_header(&r);
-	r.ev->ret = (int)SYS_ARG1(regs);
-	r.ev->ino = key.obj;
-	r.ev->dev = key.dev;
-	record_path(&r, PARE_S_PATH, f->f_path.mnt, dentry);
-	record_submit(&r, &key);
+	if (f)
+		report_file(task, f, PARE_EV_LIST, id, 0, (int)SYS_ARG1(regs));
 }
 
 /* ---- sys_exit: resolve and report ------------------------------------------ */
