@@ -39,9 +39,10 @@ static __always_inline void record_header(struct record *r)
 	r->ev->pid = (__u32)pid_tgid;
 	r->ev->ts_ns = bpf_ktime_get_ns();
 	bpf_get_current_comm(r->ev->comm, sizeof(r->ev->comm));
-	/* Which container: after dedup, so only new records pay the three loads. */
+	/* Which container: after dedup, so only new records pay the three loads
+	 * (direct, fault-safe loads through the task's BTF pointers). */
 	struct task_struct *task = bpf_get_current_task_btf();
-	r->ev->mntns = BPF_CORE_READ(task, nsproxy, mnt_ns, ns.inum);
+	r->ev->mntns = task->nsproxy->mnt_ns->ns.inum;
 }
 
 /* Slots must be filled in increasing order: each call appends at r->off.
