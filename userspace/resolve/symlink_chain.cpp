@@ -36,13 +36,7 @@ std::string base_name(const std::string& path) { return path.substr(path.rfind('
 
 std::vector<std::string> path_components(const std::string& path) {
   std::vector<std::string> out;
-  size_t i = 0;
-  while (i < path.size()) {
-    size_t j = path.find('/', i);
-    if (j == std::string::npos) j = path.size();
-    if (j > i) out.emplace_back(path.substr(i, j - i));
-    i = j + 1;
-  }
+  for_each_component(path, [&out](std::string_view c) { out.emplace_back(c); });
   return out;
 }
 
@@ -83,13 +77,7 @@ Resolution resolve_in_root(const RootFs& fs, const std::string& path, const std:
   std::forward_list<std::string> targets;
   auto push_components = [&todo](std::string_view text) {
     size_t at = todo.size();
-    size_t i = 0;
-    while (i < text.size()) {
-      size_t j = text.find('/', i);
-      if (j == std::string_view::npos) j = text.size();
-      if (j > i) todo.push_back(text.substr(i, j - i));
-      i = j + 1;
-    }
+    for_each_component(text, [&todo](std::string_view c) { todo.push_back(c); });
     std::reverse(todo.begin() + static_cast<std::ptrdiff_t>(at), todo.end());
   };
   if (path.empty() || path[0] != '/') {

@@ -5,6 +5,7 @@
 #pragma once
 
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "resolve/root_fs.h"
@@ -34,6 +35,19 @@ Resolution resolve_in_root(const RootFs& fs, const std::string& path, const std:
 std::string parent_path(const std::string& path);
 // "/a/b/c" -> "c".
 std::string base_name(const std::string& path);
+
+// Calls F with each non-empty component of PATH, in order, as a view into
+// it: "/a//b/c" -> "a", "b", "c". No allocation (the resolver's hot path).
+template <typename F>
+void for_each_component(std::string_view path, F&& f) {
+  size_t i = 0;
+  while (i < path.size()) {
+    size_t j = path.find('/', i);
+    if (j == std::string_view::npos) j = path.size();
+    if (j > i) f(path.substr(i, j - i));
+    i = j + 1;
+  }
+}
 
 // "/a//b/c" -> {"a", "b", "c"}: the non-empty components of a path.
 std::vector<std::string> path_components(const std::string& path);
