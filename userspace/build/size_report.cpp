@@ -31,10 +31,10 @@ SizeReport size_report(const std::string& before_dir, const CopyResult& copied, 
   r.vanished = copied.vanished;
   // Largest first; ties by name, so identical builds print identical reports.
   auto larger = [](auto& a, auto& b) { return a.second != b.second ? a.second > b.second : a.first < b.first; };
-  std::vector<std::pair<std::string, uint64_t>> kept(copied.file_sizes);
-  size_t top = std::min<size_t>(kept.size(), 10);
-  std::partial_sort(kept.begin(), kept.begin() + static_cast<std::ptrdiff_t>(top), kept.end(), larger);
-  r.largest_kept.assign(kept.begin(), kept.begin() + static_cast<std::ptrdiff_t>(top));
+  // The ten largest copied out; the 10^5 others stay where they are.
+  r.largest_kept.resize(std::min<size_t>(copied.file_sizes.size(), 10));
+  std::partial_sort_copy(copied.file_sizes.begin(), copied.file_sizes.end(), r.largest_kept.begin(),
+                         r.largest_kept.end(), larger);
   if (!opts.measure_before) {
     r.before_measured = false;
     r.before_not_measured = opts.not_measured_reason;
