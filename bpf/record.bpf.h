@@ -121,9 +121,9 @@ static __always_inline void record_submit(struct record *r, struct dedup_key *ke
 }
 
 /* FNV-1a over the first `len` bytes of a string in the record scratch, 8 bytes
- * a step, 64 bytes per bpf_loop turn: each turn is a call and a return, and
- * returns are dear on CPUs whose return-stack mitigation (AMD SRSO "safe
- * RET") sends every one through a thunk; most names take one turn. */
+ * a step, 64 bytes per bpf_loop turn: each turn is a call and a return of the
+ * callback, and most names take one turn (bpf_loop keeps the verifier cost
+ * flat for any length). */
 #define HASH_TURN_BYTES 64
 
 struct hash_ctx {

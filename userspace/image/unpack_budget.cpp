@@ -6,7 +6,6 @@
 #include <cctype>
 #include <cerrno>
 #include <cmath>
-#include <cstdio>
 
 #include "common/error.h"
 #include "common/human_bytes.h"
