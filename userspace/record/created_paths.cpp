@@ -25,6 +25,16 @@ struct timespec coarse_now() {
   return ts;
 }
 
+struct timespec coarse_now_then_next_tick() {
+  struct timespec since = coarse_now();
+  for (;;) {
+    struct timespec now = coarse_now();
+    if (now.tv_sec != since.tv_sec || now.tv_nsec != since.tv_nsec) return since;
+    struct timespec nap = {0, 500 * 1000};
+    nanosleep(&nap, nullptr);
+  }
+}
+
 bool CreationOracle::created(const std::string& path) const {
   if (pristine_) return !pristine_->lstat(path) && root_.lstat(path).has_value();
   if (path == "/") return false;

@@ -46,4 +46,11 @@ size_t mark_created(Manifest& m, const CreationOracle& oracle);
 // Wall clock for SINCE, on the same coarse clock the kernel stamps inodes with.
 struct timespec coarse_now();
 
+// SINCE for a run about to start: coarse_now(), returned once the coarse clock
+// has moved past it. An inode born within SINCE's own tick cannot be told from
+// one born just before the recording began (created() wants a birth strictly
+// after SINCE), so the run must not start inside that tick: a quick
+// `mkdir d` would be taken for old. Costs at most one tick (a few ms).
+struct timespec coarse_now_then_next_tick();
+
 }  // namespace pare

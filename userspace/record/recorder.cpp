@@ -74,7 +74,7 @@ RecordOutcome record_session(const RecordOptions& opts) {
   if (!opts.command.empty()) m.target.command = opts.command;
   m.target.lang = locale_from_env(target->environment());  // the target's, not pare's
   m.started_at = utc_now();
-  struct timespec since = coarse_now();  // inodes born after this were made by the run
+  struct timespec since = coarse_now_then_next_tick();  // inodes born after this were made by the run
   SessionEnd end = session.run();
   out.interrupted = end.interrupted;
   out.traffic_error = end.traffic_error;
