@@ -17,17 +17,25 @@
 #define WALK_HALF 4096
 #define WALK_BUF_SIZE (2 * WALK_HALF)
 
-struct rec_buf { char data[REC_BUF_SIZE]; };
-struct walk_buf { char data[WALK_BUF_SIZE]; };
-
 /* Syscall arguments, decoded from pt_regs at sys_exit. */
 struct call_args {
 	__u64 path;   /* user pointer to the path argument */
 	__u64 aux;    /* open flags / access mode */
 	__u32 id;     /* syscall number */
-	__s32 dirfd;
+	__s32 dirfd;  /* or the fd an mmap or getdents used */
 	__u32 at_flags; /* AT_* flags of the *at syscalls */
+	__u32 type;   /* PARE_EV_* of the record it makes */
 };
+
+/* DATA holds the record being built; CALL and PTR_SLOT are scratch cells the
+ * verifier sees as plain memory (see decode_args and ptr_value). */
+#define REC_DATA_SIZE (REC_BUF_SIZE - 64)
+struct rec_buf {
+	char data[REC_DATA_SIZE];
+	struct call_args call;
+	__u64 ptr_slot;
+};
+struct walk_buf { char data[WALK_BUF_SIZE]; };
 
 /* Dedup key: a (scope, object, name, kind) already reported is not walked again. */
 struct dedup_key {
@@ -155,6 +163,39 @@ struct {
 	__type(value, struct walk_buf);
 } walk_scratch SEC(".maps");
 
+/* The last directory a walk reached on this CPU, with its path (see
+ * path_walk.bpf.h). The pointers are identities to compare, never followed. */
+struct dir_cache {
+	__u64 dentry;
+	__u64 mnt;
+	__u64 root_dentry; /* the walking task's root then: a chroot sees another path */
+	__u64 root_mnt;
+	__u64 parent;      /* dentry's d_parent then: a rename moves it... */
+	__u64 hash_len;    /* ...or renames it (d_name's hash and length) */
+	__u64 inode;       /* d_inode then: a dentry freed and reused names another file */
+	__u64 epoch;       /* path_epoch then */
+	__u32 len;         /* bytes of path, no NUL; 0: empty */
+	__u32 _pad;
+	char path[WALK_HALF];
+};
+
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__uint(max_entries, 1);
+	__type(key, __u32);
+	__type(value, struct dir_cache);
+} dir_cache SEC(".maps");
+
+/* Bumped by every syscall of the host that can change what path a directory
+ * has (rename, rmdir, mount and friends): a cached path older than the last
+ * bump is not used. */
+struct {
+	__uint(type, BPF_MAP_TYPE_ARRAY);
+	__uint(max_entries, 1);
+	__type(key, __u32);
+	__type(value, __u64);
+} path_epoch SEC(".maps");
+
 static __always_inline void count_drop(__u32 type)
 {
 	__u64 *n = bpf_map_lookup_elem(&drops, &type);
@@ -172,6 +213,51 @@ static __always_inline int is_recording(__u32 tgid)
 {
 	__u32 *flags = bpf_map_lookup_elem(&traced, &tgid);
 	return flags && !(*flags & PARE_SCOPE_WAIT_EXEC);
+}
+
+/* ---- the scope test of sys_exit, remembered per CPU ---------------------------
+ * Every syscall of the host asks whether its process is recording; a hash
+ * lookup per syscall was most of what pare costs an open() loop. Each CPU
+ * remembers the last answer: a busy process keeps asking on the same CPU.
+ * The answer holds while scope_generation is unchanged: every change to
+ * `traced`, by these programs or by userspace (Probes, through the mmap'ed
+ * .bss), bumps it after the change, and the generation is read before the
+ * lookup, so an answer is never kept past a change it could have missed. */
+__u64 scope_generation;
+
+struct scope_memo {
+	__u64 generation;
+	__u32 tgid;
+	__u32 recording;
+};
+
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__uint(max_entries, 1);
+	__type(key, __u32);
+	__type(value, struct scope_memo);
+} scope_memo SEC(".maps");
+
+/* After any change to `traced` (see scope_memo). */
+static __always_inline void scope_changed(void)
+{
+	__sync_fetch_and_add(&scope_generation, 1);
+}
+
+static __always_inline int is_recording_remembered(__u32 tgid)
+{
+	__u32 zero = 0;
+	struct scope_memo *memo = bpf_map_lookup_elem(&scope_memo, &zero);
+	__u64 generation = *(volatile __u64 *)&scope_generation;
+	if (memo && memo->tgid == tgid && memo->generation == generation)
+		return memo->recording;
+	int recording = is_recording(tgid);
+	if (memo) {
+		memo->generation = generation;
+		memo->tgid = tgid;
+		memo->recording = recording;
+	}
+	return recording;
 }
 
 #endif

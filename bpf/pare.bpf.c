@@ -23,30 +23,26 @@
 
 char LICENSE[] SEC("license") = "Dual BSD/GPL";
 
-/* Turns a raw kernel pointer into a read-only BTF pointer, so fields are read
- * with direct (fault-safe) loads instead of one helper call each (kernel 6.2+;
- * bpf_rdonly_cast is declared in path_walk.bpf.h beside the walk's views). */
-#define as_file(p) ((struct file *)bpf_rdonly_cast((p), bpf_core_type_id_kernel(struct file)))
-
 static __always_inline struct file *fd_file(struct task_struct *task, int fd)
 {
 	if (fd < 0)
 		return 0;
-	/* Direct loads through the task's BTF pointers; the fd array entry itself
-	 * is an untyped pointer, so it and the struct file go through probe reads. */
 	struct fdtable *fdt = task->files->fdt;
 	if (!fdt || (unsigned int)fd >= fdt->max_fds)
 		return 0;
-	struct file **fds = fdt->fd;
-	struct file *f = 0;
-	bpf_probe_read_kernel(&f, sizeof(f), &fds[fd]);
-	return f ? as_file(f) : 0;
+	/* The fd array is a struct file **, which the verifier types as a plain
+	 * number: view the entry as the ki_filp of a struct kiocb placed over it,
+	 * so the entry is one direct (fault-safe) load, not a helper call. */
+	__u64 entry = (__u64)fdt->fd + (__u64)fd * sizeof(struct file *);
+	struct kiocb *over = bpf_rdonly_cast((void *)(entry - bpf_core_field_offset(struct kiocb, ki_filp)),
+					     bpf_core_type_id_kernel(struct kiocb));
+	return over->ki_filp;
 }
 
-static __always_inline __u64 task_scope(struct task_struct *task)
+/* The scope key of a task: its root directory (a chroot or container root). */
+static __always_inline __u64 task_scope(struct record *r, struct task_struct *task)
 {
-	/* Read as a value (probe read): pointers loaded directly may not be hashed. */
-	return (__u64)BPF_CORE_READ(task, fs, root.dentry);
+	return ptr_value(r, task->fs->root.dentry);
 }
 
 /* The directory a relative path is looked up from: dirfd's file, or the cwd. */
@@ -54,13 +50,13 @@ static __always_inline void base_dir(struct task_struct *task, int dirfd, struct
 				     struct dentry **dentry)
 {
 	if (dirfd == AT_FDCWD) {
-		*mnt = BPF_CORE_READ(task, fs, pwd.mnt);
-		*dentry = BPF_CORE_READ(task, fs, pwd.dentry);
+		*mnt = task->fs->pwd.mnt;
+		*dentry = task->fs->pwd.dentry;
 		return;
 	}
 	struct file *f = fd_file(task, dirfd);
-	*mnt = f ? BPF_CORE_READ(f, f_path.mnt) : 0;
-	*dentry = f ? BPF_CORE_READ(f, f_path.dentry) : 0;
+	*mnt = f ? f->f_path.mnt : 0;
+	*dentry = f ? f->f_path.dentry : 0;
 }
 
 static __always_inline int raw_is_relative(struct record *r)
@@ -89,7 +85,20 @@ static __always_inline __u32 access_class(__u64 open_flags)
  * are still in pt_regs there, and user strings are read after the kernel has
  * faulted their pages in. One program instead of an enter/exit pair also halves
  * the fixed cost every syscall of the host pays.
+ * CALL is a cell of the per-CPU record scratch, not a stack variable: on the
+ * stack the verifier would carry each case's constants (the number, fixed
+ * flags) into everything after the decode and check all of it once per
+ * syscall; values read back from a map (after forget_constants) are unknown
+ * to it, so the cases meet and the rest is checked once. The record makers
+ * have one call site each for the same reason (load time).
  */
+static __always_inline void forget_constants(void)
+{
+	/* The compiler must reload CALL's fields from memory, not reuse the
+	 * constants it stored: those would reach the verifier as constants. */
+	asm volatile("" ::: "memory");
+}
+
 static __always_inline int decode_args(struct pt_regs *regs, long id, struct call_args *call)
 {
 	call->id = id;
@@ -164,21 +173,19 @@ static __always_inline int decode_args(struct pt_regs *regs, long id, struct cal
 static __always_inline void report_file(struct task_struct *task, struct file *f, __u8 type, long id,
 					__u64 aux, int fd)
 {
-	struct dentry *dentry = BPF_CORE_READ(f, f_path.dentry);
+	struct record r;
+	if (record_begin(&r, task, type, id))
+		return;
+	struct dentry *dentry = f->f_path.dentry;
 	struct dedup_key key = {
-		.scope = task_scope(task),
+		.scope = task_scope(&r, task),
 		.obj = f->f_inode->i_ino,
-		.hash = (__u64)dentry, /* hard links are separate names */
+		.hash = ptr_value(&r, dentry), /* hard links are separate names */
 		.dev = f->f_inode->i_sb->s_dev,
 		.kind = type,
 	};
 	if (dedup_seen(&key))
 		return;
-	struct record r;
-	if (record_begin(&r, type, id)) {
-		dedup_forget(&key);
-		return;
-	}
 	record_header(&r);
 	r.ev->aux = aux;
 	r.ev->ino = key.obj;
@@ -188,57 +195,60 @@ static __always_inline void report_file(struct task_struct *task, struct file *f
 	record_submit(&r, &key);
 }
 
-static __always_inline void on_mmap(struct pt_regs *regs, long ret)
-{
-	if ((unsigned long)ret >= (unsigned long)-4095)
-		return; /* failed mmap */
-	if (!(SYS_ARG3(regs) & PROT_EXEC) || (SYS_ARG4(regs) & MAP_ANONYMOUS))
-		return;
-	struct task_struct *task = bpf_get_current_task_btf();
-	struct file *f = fd_file(task, (int)SYS_ARG5(regs));
-	if (f)
-		report_file(task, f, PARE_EV_MMAP_EXEC, NR_mmap, SYS_ARG3(regs), (int)SYS_ARG5(regs));
-}
-
 /* Something the probes cannot see for this process: reported once per process. */
-static __always_inline void on_blind(__u32 what, __u32 syscall)
+static __always_inline void on_blind(struct task_struct *task, __u32 what, __u32 syscall)
 {
-	struct dedup_key key = { .scope = bpf_get_current_pid_tgid() >> 32, .kind = PARE_EV_BLIND | what << 8 };
+	struct dedup_key key = { .scope = task->tgid, .kind = PARE_EV_BLIND | what << 8 };
 	if (dedup_seen(&key))
 		return;
 	struct record r;
-	if (record_begin(&r, PARE_EV_BLIND, syscall))
+	if (record_begin(&r, task, PARE_EV_BLIND, syscall))
 		return;
 	record_header(&r);
 	r.ev->aux = what;
 	record_submit(&r, &key);
 }
 
-/* getdents/getdents64: the directory the fd names was listed (ls, globs,
- * conf.d loaders, importers). Reported once per directory inode. */
-static __always_inline void on_list(struct pt_regs *regs, long id, long ret)
+/* A file the call used through an fd: mmap(PROT_EXEC) of it (a library load)
+ * or getdents on it (the directory was listed: ls, globs, conf.d loaders,
+ * importers). One call site of report_file for both: see decode_args. */
+static __always_inline void on_used_file(struct task_struct *task, struct pt_regs *regs, long id,
+					 long ret, struct call_args *call)
 {
-	if (ret < 0)
-		return;
-	struct task_struct *task = bpf_get_current_task_btf();
-	struct file *f = fd_file(task, (int)SYS_ARG1(regs));
+	if (id == NR_mmap) {
+		if ((unsigned long)ret >= (unsigned long)-4095)
+			return; /* failed mmap */
+		if (!(SYS_ARG3(regs) & PROT_EXEC) || (SYS_ARG4(regs) & MAP_ANONYMOUS))
+			return;
+		call->type = PARE_EV_MMAP_EXEC;
+		call->dirfd = SYS_ARG5(regs);
+		call->aux = SYS_ARG3(regs);
+	} else {
+		if (ret < 0)
+			return;
+		call->type = PARE_EV_LIST;
+		call->dirfd = SYS_ARG1(regs);
+		call->aux = 0;
+	}
+	call->id = id;
+	forget_constants();
+	struct file *f = fd_file(task, call->dirfd);
 	if (f)
-		report_file(task, f, PARE_EV_LIST, id, 0, (int)SYS_ARG1(regs));
+		report_file(task, f, call->type, call->id, call->aux, call->dirfd);
 }
 
 /* ---- sys_exit: resolve and report ------------------------------------------ */
 
-static __always_inline void on_open_ok(struct call_args *call, long fd)
+static __always_inline void on_open_ok(struct task_struct *task, struct call_args *call, long fd)
 {
-	struct task_struct *task = bpf_get_current_task_btf();
 	struct file *f = fd_file(task, (int)fd);
 	if (!f)
 		return;
 	struct record r;
-	if (record_begin(&r, PARE_EV_OPEN, call->id))
+	if (record_begin(&r, task, PARE_EV_OPEN, call->id))
 		return;
 	struct dedup_key key = {
-		.scope = task_scope(task),
+		.scope = task_scope(&r, task),
 		.obj = f->f_inode->i_ino,
 		.hash = record_raw(&r, call->path),
 		.dev = f->f_inode->i_sb->s_dev,
@@ -251,7 +261,7 @@ static __always_inline void on_open_ok(struct call_args *call, long fd)
 	int relative = raw_is_relative(&r);
 	if (relative) {
 		base_dir(task, call->dirfd, &base_mnt, &base_dentry);
-		key.hash ^= mix64((__u64)base_dentry);
+		key.hash ^= mix64(ptr_value(&r, base_dentry));
 	}
 	if (dedup_seen(&key))
 		return; /* the common case: the same open again, nothing walked or sent */
@@ -281,11 +291,11 @@ static __always_inline void on_open_ok(struct call_args *call, long fd)
 
 /* Records that carry a name, not an object: failed opens and execs, and every
  * stat/access/readlink/chdir. Userspace resolves RAW against BASE. */
-static __always_inline void on_lookup(struct call_args *call, long ret, __u8 type)
+static __always_inline void on_lookup(struct task_struct *task, struct call_args *call, long ret)
 {
-	struct task_struct *task = bpf_get_current_task_btf();
+	__u8 type = call->type;
 	struct record r;
-	if (record_begin(&r, type, call->id))
+	if (record_begin(&r, task, type, call->id))
 		return;
 	__u64 hash = record_raw(&r, call->path);
 	if (!r.ev->str_len[PARE_S_RAW] && !(call->at_flags & AT_EMPTY_PATH))
@@ -310,8 +320,8 @@ static __always_inline void on_lookup(struct call_args *call, long ret, __u8 typ
 	}
 	__u32 err = ret < 0 ? (__u32)(-ret) : 0;
 	struct dedup_key key = {
-		.scope = task_scope(task),
-		.obj = (__u64)dentry,
+		.scope = task_scope(&r, task),
+		.obj = ptr_value(&r, dentry),
 		.hash = hash,
 		.kind = type | (call->at_flags & AT_SYMLINK_NOFOLLOW ? 0x80 : 0) | (err & 0xffff) << 16,
 	};
@@ -334,10 +344,19 @@ SEC("tp_btf/sys_exit")
 int BPF_PROG(pare_sys_exit, struct pt_regs *regs, long ret)
 {
 	long id = SYS_ID(regs);
-	/* The scope test is the one cost every syscall of the host pays (the floor). */
-	if (!is_recording(bpf_get_current_pid_tgid() >> 32))
-		return 0;
+	if (changes_paths(id)) {
+		/* Whoever did it: a cached directory path may be stale now. */
+		__u32 zero = 0;
+		__u64 *epoch = bpf_map_lookup_elem(&path_epoch, &zero);
+		if (epoch)
+			__sync_fetch_and_add(epoch, 1);
+	}
+	/* Fetched once and passed down: every helper call costs a return, and
+	 * returns are dear on hosts with return-stack mitigations. */
 	struct task_struct *task = bpf_get_current_task_btf();
+	/* The scope test is the one cost every syscall of the host pays (the floor). */
+	if (!is_recording_remembered(task->tgid))
+		return 0;
 	int compat = task->thread_info.status & TS_COMPAT;
 	if (!compat && id >= 0 && id < PARE_SYSCALL_WORDS * 64) {
 		__u32 zero = 0;
@@ -356,40 +375,39 @@ int BPF_PROG(pare_sys_exit, struct pt_regs *regs, long ret)
 		return 0;
 	if (compat) {
 		/* ia32 numbers mean other syscalls: say so instead of misreading them. */
-		on_blind(PARE_BLIND_IA32, id);
-		return 0;
-	}
-	if (id == NR_mmap) {
-		on_mmap(regs, ret);
-		return 0;
-	}
-	if (id == NR_getdents || id == NR_getdents64) {
-		on_list(regs, id, ret);
+		on_blind(task, PARE_BLIND_IA32, id);
 		return 0;
 	}
 	if (id == NR_io_uring_setup) {
 		if (ret >= 0)
-			on_blind(PARE_BLIND_IO_URING, NR_io_uring_setup);
+			on_blind(task, PARE_BLIND_IO_URING, NR_io_uring_setup);
 		return 0;
 	}
-	struct call_args call;
-	if (decode_args(regs, id, &call))
+	__u32 zero = 0;
+	struct rec_buf *rb = bpf_map_lookup_elem(&rec_scratch, &zero);
+	if (!rb)
 		return 0;
-	switch (call_class(id)) {
-	case CALL_OPEN:
-		if (ret >= 0)
-			on_open_ok(&call, ret);
-		else
-			on_lookup(&call, ret, PARE_EV_OPEN_FAIL);
-		break;
-	case CALL_EXEC:
-		/* Success is reported by sched_process_exec; the old mm is gone here. */
-		if (ret < 0)
-			on_lookup(&call, ret, PARE_EV_EXEC_FAIL);
-		break;
-	default:
-		on_lookup(&call, ret, ret < 0 ? PARE_EV_CHECK_FAIL : PARE_EV_CHECK);
+	struct call_args *call = &rb->call;
+	if (id == NR_mmap || id == NR_getdents || id == NR_getdents64) {
+		on_used_file(task, regs, id, ret, call);
+		return 0;
 	}
+	if (decode_args(regs, id, call))
+		return 0;
+	int class = call_class(id);
+	if (class == CALL_OPEN && ret >= 0) {
+		forget_constants();
+		on_open_ok(task, call, ret);
+		return 0;
+	}
+	if (class == CALL_EXEC && ret >= 0)
+		return 0; /* reported by sched_process_exec; the old mm is gone here */
+	call->type = class == CALL_OPEN   ? PARE_EV_OPEN_FAIL
+		     : class == CALL_EXEC ? PARE_EV_EXEC_FAIL
+		     : ret < 0            ? PARE_EV_CHECK_FAIL
+					  : PARE_EV_CHECK;
+	forget_constants();
+	on_lookup(task, call, ret);
 	return 0;
 }
 
@@ -417,7 +435,10 @@ int BPF_PROG(pare_exec, struct task_struct *task, pid_t old_pid, struct linux_bi
 	__u32 tgid = bpf_get_current_pid_tgid() >> 32;
 	__u32 *flags = bpf_map_lookup_elem(&traced, &tgid);
 	if (flags) {
-		*flags &= ~PARE_SCOPE_WAIT_EXEC; /* from here on it is the app */
+		if (*flags & PARE_SCOPE_WAIT_EXEC) {
+			*flags &= ~PARE_SCOPE_WAIT_EXEC; /* from here on it is the app */
+			scope_changed();
+		}
 	} else {
 		/* A process entering a traced mount namespace by exec joins the scope. */
 		__u32 mntns = BPF_CORE_READ(task, nsproxy, mnt_ns, ns.inum);
@@ -445,9 +466,10 @@ int BPF_PROG(pare_exec, struct task_struct *task, pid_t old_pid, struct linux_bi
 			count_drop(PARE_EV_FORK); /* scope table full: this process goes unseen */
 			return 0;
 		}
+		scope_changed();
 	}
 	struct record r;
-	if (record_begin(&r, PARE_EV_EXEC, 0))
+	if (record_begin(&r, task, PARE_EV_EXEC, 0))
 		return 0;
 	record_header(&r);
 	const char *filename = BPF_CORE_READ(bprm, filename);
@@ -483,8 +505,9 @@ int BPF_PROG(pare_fork, struct task_struct *parent, struct task_struct *child)
 		count_drop(PARE_EV_FORK); /* scope table full: this child goes unseen */
 		return 0;
 	}
+	scope_changed();
 	struct record r;
-	if (record_begin(&r, PARE_EV_FORK, 0))
+	if (record_begin(&r, bpf_get_current_task_btf(), PARE_EV_FORK, 0))
 		return 0;
 	record_header(&r);
 	r.ev->tgid = ctgid;
@@ -504,8 +527,9 @@ int BPF_PROG(pare_exit, struct task_struct *task)
 	if (BPF_CORE_READ(task, signal, live.counter) != 0)
 		return 0;
 	bpf_map_delete_elem(&traced, &tgid);
+	scope_changed();
 	struct record r;
-	if (record_begin(&r, PARE_EV_EXIT, 0))
+	if (record_begin(&r, task, PARE_EV_EXIT, 0))
 		return 0;
 	record_header(&r);
 	r.ev->ret = BPF_CORE_READ(task, exit_code);

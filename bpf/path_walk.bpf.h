@@ -7,6 +7,16 @@
  * A walk that runs out of depth or buffer is flagged TRUNCATED; one that ends at
  * a filesystem root which is not the task's root (memfd, pipe, a path outside a
  * chroot) is flagged DETACHED. Nothing is cut silently.
+ *
+ * Directory cache: tar, find and every other tree walk ask for many names in
+ * one directory in a row (a stat with the directory as base, an open of the
+ * file in it), and each record would walk that directory up to the root
+ * again. Each CPU keeps the last directory a walk reached with its path; a
+ * walk that reaches it copies the path and stops. The entry is used only while
+ * it still describes the dentry (same parent, name and inode: not renamed,
+ * not freed and reused), the task has the same root, and no syscall of the
+ * host has renamed, removed or (un)mounted anything since (path_epoch): a
+ * rename of an ancestor shows in no field of the directory itself.
  */
 #ifndef PARE_PATH_WALK_BPF_H
 #define PARE_PATH_WALK_BPF_H
@@ -17,6 +27,10 @@
 #define WALK_DONE 1u
 #define WALK_TRUNCATED 2u
 #define WALK_DETACHED 4u
+#define WALK_CACHED 8u  /* ended on the directory cache */
+
+#define S_IFMT 00170000
+#define S_IFDIR 0040000
 
 struct walk_ctx {
 	struct dentry *dentry;
@@ -25,8 +39,12 @@ struct walk_ctx {
 	struct dentry *mnt_root; /* vfsmnt's root: read once per mount, not per step */
 	struct dentry *root_dentry;
 	struct vfsmount *root_mnt;
+	struct dentry *dir;      /* the directory to cache: the start if it is one, else its parent */
+	struct vfsmount *dir_mnt;
 	__s32 pos;     /* start of the path built so far in walk_buf[0..WALK_HALF) */
+	__s32 dir_end; /* where DIR's path ends in walk_buf; -1 until the walk reaches DIR */
 	__u32 state;
+	__u32 use_cache; /* the cache's root and epoch match this walk */
 };
 
 static __always_inline struct mount *real_mount(struct vfsmount *vfsmnt)
@@ -46,6 +64,7 @@ extern void *bpf_rdonly_cast(const void *obj, __u32 btf_id) __ksym;
 #define walk_dentry(p) ((struct dentry *)bpf_rdonly_cast((p), bpf_core_type_id_kernel(struct dentry)))
 #define walk_mount(p) ((struct mount *)bpf_rdonly_cast((p), bpf_core_type_id_kernel(struct mount)))
 #define walk_vfsmount(p) ((struct vfsmount *)bpf_rdonly_cast((p), bpf_core_type_id_kernel(struct vfsmount)))
+#define walk_inode(p) ((struct inode *)bpf_rdonly_cast((p), bpf_core_type_id_kernel(struct inode)))
 
 static long walk_step(__u32 i, void *data)
 {
@@ -56,9 +75,30 @@ static long walk_step(__u32 i, void *data)
 		return 1;
 
 	struct dentry *dentry = w->dentry;
+	if (dentry == w->dir && w->vfsmnt == w->dir_mnt && w->dir_end < 0)
+		w->dir_end = w->pos; /* DIR's path is what gets written in front of here */
 	if (dentry == w->root_dentry && w->vfsmnt == w->root_mnt) {
 		w->state |= WALK_DONE;
 		return 1;
+	}
+	if (w->use_cache) {
+		struct dir_cache *c = bpf_map_lookup_elem(&dir_cache, &zero);
+		if (c && (__u64)dentry == c->dentry && (__u64)w->vfsmnt == c->mnt) {
+			struct dentry *d = walk_dentry(dentry);
+			if ((__u64)d->d_parent == c->parent && d->d_name.hash_len == c->hash_len &&
+			    (__u64)d->d_inode == c->inode) {
+				__u32 len = c->len;
+				if (len + 1 >= (__u32)w->pos) {
+					w->state |= WALK_DONE | WALK_TRUNCATED;
+					return 1;
+				}
+				w->pos -= len;
+				bpf_probe_read_kernel(&buf->data[w->pos & (WALK_HALF - 1)], len & (WALK_HALF - 1),
+						      c->path);
+				w->state |= WALK_DONE | WALK_CACHED;
+				return 1;
+			}
+		}
 	}
 	if (dentry == w->mnt_root) {
 		struct mount *mnt = walk_mount(w->mnt);
@@ -97,31 +137,67 @@ static long walk_step(__u32 i, void *data)
 }
 
 /*
- * Walk `path` (a struct path of the kernel) up to the current task's root and
- * copy the result, NUL-terminated, into rec[off]. Returns the bytes written
- * (incl. NUL) and ORs WALK_TRUNCATED / WALK_DETACHED into *state.
+ * Walk a struct path of the kernel (VFSMNT_ADDR, DENTRY_ADDR) up to the current
+ * task's root and copy the result, NUL-terminated, into the record at OFF.
+ * Returns the bytes written (incl. NUL) and ORs WALK_TRUNCATED / WALK_DETACHED
+ * into *STATE.
+ * A global function: the verifier checks it once, not once per call site (it
+ * has six), which keeps pare's start fast. So its pointers come as numbers.
  */
-static __always_inline __u32 walk_path_into(char *rec, __u32 off, struct vfsmount *vfsmnt,
-					    struct dentry *dentry, __u32 *state)
+__noinline __u32 walk_path(struct rec_buf *rb, __u32 off, __u64 vfsmnt_addr, __u64 dentry_addr,
+			   __u32 *state)
 {
-	__u32 zero = 0;
-	struct walk_buf *buf = bpf_map_lookup_elem(&walk_scratch, &zero);
-	if (!buf)
+	if (!rb || !state || !vfsmnt_addr || !dentry_addr)
 		return 0;
 	struct task_struct *task = bpf_get_current_task_btf();
+	struct vfsmount *vfsmnt = walk_vfsmount((void *)vfsmnt_addr);
+	struct dentry *dentry = walk_dentry((void *)dentry_addr);
+	char *rec = rb->data;
+	__u32 zero = 0;
+	struct walk_buf *buf = bpf_map_lookup_elem(&walk_scratch, &zero);
+	struct dir_cache *c = bpf_map_lookup_elem(&dir_cache, &zero);
+	__u64 *epoch_now = bpf_map_lookup_elem(&path_epoch, &zero);
+	if (!buf || !c || !epoch_now)
+		return 0;
+	__u64 epoch = *epoch_now; /* before the walk: a bump during it makes what it fills stale */
+	struct dentry *start = walk_dentry(dentry);
+	struct inode *inode = start->d_inode;
+	int is_dir = inode && (walk_inode(inode)->i_mode & S_IFMT) == S_IFDIR;
 	struct walk_ctx w = {
 		.dentry = dentry,
 		.vfsmnt = vfsmnt,
 		.mnt = real_mount(vfsmnt),
 		.mnt_root = walk_vfsmount(vfsmnt)->mnt_root,
-		.root_dentry = BPF_CORE_READ(task, fs, root.dentry),
-		.root_mnt = BPF_CORE_READ(task, fs, root.mnt),
+		.root_dentry = task->fs->root.dentry,
+		.root_mnt = task->fs->root.mnt,
+		.dir = is_dir ? dentry : start->d_parent,
+		.dir_mnt = vfsmnt,
 		.pos = WALK_HALF - 1,
+		.dir_end = -1,
 	};
+	w.use_cache = c->len && c->epoch == epoch && c->root_dentry == (__u64)w.root_dentry &&
+		      c->root_mnt == (__u64)w.root_mnt;
 	buf->data[WALK_HALF - 1] = 0;
 	bpf_loop(WALK_MAX_DEPTH, walk_step, &w, 0);
 	if (!(w.state & WALK_DONE))
 		w.state |= WALK_TRUNCATED;
+	/* Remember DIR's path, unless the walk ended on DIR in the cache already. */
+	int dir_cached = (w.state & WALK_CACHED) && c->dentry == (__u64)w.dir && c->mnt == (__u64)vfsmnt;
+	if (!(w.state & (WALK_TRUNCATED | WALK_DETACHED)) && !dir_cached && w.dir_end > w.pos) {
+		struct dentry *dir = walk_dentry(w.dir);
+		__u32 dir_len = (w.dir_end - w.pos) & (WALK_HALF - 1);
+		c->len = 0; /* not usable while half written */
+		c->dentry = (__u64)w.dir;
+		c->mnt = (__u64)vfsmnt;
+		c->root_dentry = (__u64)w.root_dentry;
+		c->root_mnt = (__u64)w.root_mnt;
+		c->parent = (__u64)dir->d_parent;
+		c->hash_len = dir->d_name.hash_len;
+		c->inode = (__u64)dir->d_inode;
+		c->epoch = epoch;
+		if (!bpf_probe_read_kernel(c->path, dir_len, &buf->data[w.pos & (WALK_HALF - 1)]))
+			c->len = dir_len;
+	}
 	if (w.pos == WALK_HALF - 1) { /* the root itself */
 		w.pos--;
 		buf->data[(WALK_HALF - 2) & (WALK_HALF - 1)] = '/';

@@ -11,19 +11,24 @@
 #include "path_walk.bpf.h"
 
 struct record {
-	char *buf;              /* scratch; struct pare_event at offset 0 */
+	struct rec_buf *rb;
+	char *buf;              /* rb->data; struct pare_event at offset 0 */
 	struct pare_event *ev;
+	struct task_struct *task; /* current, whose record this is */
 	__u32 off;              /* next string goes here */
 };
 
-static __always_inline int record_begin(struct record *r, __u8 type, __u32 syscall)
+static __always_inline int record_begin(struct record *r, struct task_struct *task, __u8 type,
+					__u32 syscall)
 {
 	__u32 zero = 0;
 	struct rec_buf *rb = bpf_map_lookup_elem(&rec_scratch, &zero);
 	if (!rb)
 		return -1;
+	r->rb = rb;
 	r->buf = rb->data;
 	r->ev = (struct pare_event *)rb->data;
+	r->task = task;
 	r->off = sizeof(struct pare_event);
 	__builtin_memset(r->ev, 0, sizeof(struct pare_event));
 	r->ev->type = type;
@@ -31,17 +36,30 @@ static __always_inline int record_begin(struct record *r, __u8 type, __u32 sysca
 	return 0;
 }
 
-/* Who and when: filled only once a record is known to be new (after dedup). */
+/* A kernel pointer as a number, to hash or to key the dedup table with. The
+ * verifier allows no arithmetic on a pointer it typed (a direct load through
+ * BTF), but a map value holds plain bytes: a pointer stored there by a
+ * privileged program reads back as a number. Two moves, where a probe read of
+ * the pointer was a helper call. */
+static __always_inline __u64 ptr_value(struct record *r, const void *p)
+{
+	volatile __u64 *slot = &r->rb->ptr_slot;
+	*slot = (__u64)p;
+	return *slot;
+}
+
+/* Who and when: filled only once a record is known to be new (after dedup).
+ * Direct loads from the task where a helper would read the same fields. */
 static __always_inline void record_header(struct record *r)
 {
-	__u64 pid_tgid = bpf_get_current_pid_tgid();
-	r->ev->tgid = pid_tgid >> 32;
-	r->ev->pid = (__u32)pid_tgid;
+	struct task_struct *task = r->task;
+	r->ev->tgid = task->tgid;
+	r->ev->pid = task->pid;
 	r->ev->ts_ns = bpf_ktime_get_ns();
-	bpf_get_current_comm(r->ev->comm, sizeof(r->ev->comm));
-	/* Which container: after dedup, so only new records pay the three loads
-	 * (direct, fault-safe loads through the task's BTF pointers). */
-	struct task_struct *task = bpf_get_current_task_btf();
+	/* The name may change under us (prctl PR_SET_NAME): a torn copy is only
+	 * a torn label; the decoder stops at the first NUL or at 16 bytes. */
+	__builtin_memcpy(r->ev->comm, task->comm, sizeof(r->ev->comm));
+	/* Which container: after dedup, so only new records pay the three loads. */
 	r->ev->mntns = task->nsproxy->mnt_ns->ns.inum;
 }
 
@@ -85,7 +103,7 @@ static __always_inline void record_path(struct record *r, int slot, struct vfsmo
 		return;
 	}
 	__u32 state = 0;
-	__u32 n = walk_path_into(r->buf, r->off, mnt, dentry, &state);
+	__u32 n = walk_path(r->rb, r->off, ptr_value(r, mnt), ptr_value(r, dentry), &state);
 	if (state & WALK_TRUNCATED)
 		r->ev->flags |= slot == PARE_S_BASE ? PARE_F_BASE_TRUNCATED : PARE_F_PATH_TRUNCATED;
 	if (state & WALK_DETACHED)
@@ -104,8 +122,8 @@ static __always_inline void dedup_forget(struct dedup_key *key);
 static __always_inline void record_submit(struct record *r, struct dedup_key *key)
 {
 	__u32 size = r->off;
-	if (size > REC_BUF_SIZE - 1)
-		size = REC_BUF_SIZE - 1;
+	if (size > REC_DATA_SIZE - 1)
+		size = REC_DATA_SIZE - 1;
 	r->ev->size = size;
 	/* Batched wakeups: userspace is woken only once a batch is waiting; below
 	 * that it picks records up on its poll timeout (Probes::poll consumes
@@ -121,9 +139,9 @@ static __always_inline void record_submit(struct record *r, struct dedup_key *ke
 }
 
 /* FNV-1a over the first `len` bytes of a string in the record scratch, 8 bytes
- * a step, 64 bytes per bpf_loop turn: each turn is a call and a return of the
- * callback, and most names take one turn (bpf_loop keeps the verifier cost
- * flat for any length). */
+ * a step. The first 64 bytes (most names) are hashed inline; the rest in
+ * bpf_loop turns of 64 (a call and a return of the callback each, but the
+ * verifier's cost stays flat for any length). */
 #define HASH_TURN_BYTES 64
 
 struct hash_ctx {
@@ -132,16 +150,12 @@ struct hash_ctx {
 	__u64 h;
 };
 
-static long hash_turn(__u32 i, void *data)
+/* Hashes bytes [from, from + 64) of the string; 1 once its end is reached. */
+static __always_inline int hash_64(struct hash_ctx *c, struct rec_buf *rb, __u32 from)
 {
-	struct hash_ctx *c = data;
-	__u32 zero = 0;
-	struct rec_buf *rb = bpf_map_lookup_elem(&rec_scratch, &zero);
-	if (!rb)
-		return 1;
 #pragma unroll
 	for (int k = 0; k < HASH_TURN_BYTES / 8; k++) {
-		__u32 at = i * HASH_TURN_BYTES + k * 8;
+		__u32 at = from + k * 8;
 		if (at >= c->len)
 			return 1;
 		/* A direct load from the map value: no helper call per word. */
@@ -155,10 +169,20 @@ static long hash_turn(__u32 i, void *data)
 	return 0;
 }
 
+static long hash_turn(__u32 i, void *data)
+{
+	__u32 zero = 0;
+	struct rec_buf *rb = bpf_map_lookup_elem(&rec_scratch, &zero);
+	if (!rb)
+		return 1;
+	return hash_64(data, rb, (i + 1) * HASH_TURN_BYTES);
+}
+
 static __always_inline __u64 hash_slot(struct record *r, __u32 slot_off, __u32 len)
 {
 	struct hash_ctx c = { .off = slot_off, .len = len, .h = 0xcbf29ce484222325ULL };
-	bpf_loop((PARE_STR_MAX + HASH_TURN_BYTES - 1) / HASH_TURN_BYTES, hash_turn, &c, 0);
+	if (!hash_64(&c, r->rb, 0))
+		bpf_loop((PARE_STR_MAX + HASH_TURN_BYTES - 1) / HASH_TURN_BYTES - 1, hash_turn, &c, 0);
 	return c.h ^ len;
 }
 

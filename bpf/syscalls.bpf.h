@@ -29,6 +29,16 @@
 #define NR_io_uring_setup 425
 #define NR_openat2 437
 #define NR_faccessat2 439
+/* ...and those that change which path a directory has (see path_epoch) */
+#define NR_rename 82
+#define NR_rmdir 84
+#define NR_pivot_root 155
+#define NR_mount 165
+#define NR_umount2 166
+#define NR_unlinkat 263
+#define NR_renameat 264
+#define NR_renameat2 316
+#define NR_move_mount 429
 
 #define SYS_ARG1(r) ((r)->di)
 #define SYS_ARG2(r) ((r)->si)
@@ -59,6 +69,20 @@ static __always_inline int is_interesting(long id)
 	case NR_newfstatat: case NR_readlinkat: case NR_faccessat: case NR_execveat:
 	case NR_statx: case NR_io_uring_setup: case NR_openat2: case NR_faccessat2:
 	case NR_getdents: case NR_getdents64:
+		return 1;
+	}
+	return 0;
+}
+
+/* Whether the syscall can give a directory another path (or free its dentry
+ * for reuse). Checked for every syscall of the host, like is_interesting.
+ * Not the ia32 numbers: a 32-bit process renaming a directory during a
+ * recording is not seen here (nor are renames through io_uring). */
+static __always_inline int changes_paths(long id)
+{
+	switch (id) {
+	case NR_rename: case NR_rmdir: case NR_pivot_root: case NR_mount: case NR_umount2:
+	case NR_unlinkat: case NR_renameat: case NR_renameat2: case NR_move_mount:
 		return 1;
 	}
 	return 0;

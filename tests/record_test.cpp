@@ -5,6 +5,10 @@
 
 #include <catch2/catch.hpp>
 #include <filesystem>
+#include <map>
+#include <sstream>
+#include <string>
+#include <vector>
 
 #include "support/run_pare.h"
 
@@ -128,6 +132,31 @@ TEST_CASE("the same relative name from two directories keeps both symlink chains
   require_symlink(m, d / "app2/lib", "../real");
 }
 
+TEST_CASE("a directory renamed between lookups in it: every record has the path it had then", "[record]") {
+  test::TempDir d;
+  for (const char* f : {"old/sub/f1", "old/sub/f2", "old/sub/f3"}) d.write(f, "x");
+  auto r = test::run_pare({"record", "-o", d / "m.json", "--events", d / "e.jsonl", "--", test::fixture(),
+                           "renamedir", d.path()});
+  INFO(r.err);
+  REQUIRE(r.exit_code == 0);
+  std::map<std::string, std::string> open_path, stat_base;
+  std::istringstream lines(test::slurp(d / "e.jsonl"));
+  for (std::string line; std::getline(lines, line);) {
+    auto ev = json::parse(line);
+    if (!ev.contains("raw") || ev["comm"] != "pare_fixture") continue;
+    std::string raw = ev["raw"];
+    if (ev["type"] == "open" && ev["syscall"] == 257) open_path[raw] = ev.value("path", "");
+    if (ev["type"] == "check") stat_base[raw] = ev.value("base", "");
+  }
+  // Before any rename, after the ancestor's, after the directory's own.
+  CHECK(open_path["f1"] == d / "old/sub/f1");
+  CHECK(stat_base["f1"] == d / "old/sub");
+  CHECK(open_path["f2"] == d / "new/sub/f2");
+  CHECK(stat_base["f2"] == d / "new/sub");
+  CHECK(open_path["f3"] == d / "new/sub2/f3");
+  CHECK(stat_base["f3"] == d / "new/sub2");
+}
+
 TEST_CASE("openat2 is traced", "[record]") {
   test::TempDir d;
   std::string f = d.write("openat2.txt", "x");
@@ -153,6 +182,22 @@ TEST_CASE("fexecve of a memfd is reported as unbacked, never as a path", "[recor
     if (name.find("memfd:pare-memfd") != std::string::npos) found = e["kinds"].dump().find("exec") != std::string::npos;
   CHECK(found);
   for (auto& [p, e] : m["paths"].items()) CHECK(p.find("memfd:") == std::string::npos);
+}
+
+TEST_CASE("long names that differ only past their first 64 or 128 bytes are each recorded", "[record]") {
+  // The probes hash a name's first 64 bytes inline and the rest in loop
+  // turns: a name must not be taken for another one that shares a prefix.
+  test::TempDir d;
+  std::vector<std::string> names;
+  for (size_t prefix : {60, 70, 130, 200})
+    for (char last : {'A', 'B'}) names.push_back(d / (std::string(prefix, 'n') + last));
+  std::string script = "cd " + d.path();
+  for (auto& n : names) script += " && ! test -e " + n.substr(n.rfind('/') + 1);
+  json m = test::record({"/bin/sh", "-c", script});
+  for (auto& n : names) {
+    INFO(n);
+    CHECK(m["missing"].contains(n));
+  }
 }
 
 TEST_CASE("a failed open is listed as missing, not as a file to keep", "[record]") {

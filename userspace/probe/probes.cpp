@@ -131,7 +131,12 @@ void Probes::trace_tgid(uint32_t tgid, bool wait_exec) {
   uint32_t flags = wait_exec ? PARE_SCOPE_WAIT_EXEC : 0;
   if (bpf_map_update_elem(bpf_map__fd(skel_->maps.traced), &tgid, &flags, BPF_ANY) != 0)
     throw Error(kExitFailure, errno_message("cannot add pid " + std::to_string(tgid) + " to the traced set", errno));
+  scope_changed();
 }
+
+// The programs remember scope answers per CPU until the generation moves
+// (bpf/maps.bpf.h, scope_memo): bumped after every change to `traced`.
+void Probes::scope_changed() { __atomic_fetch_add(&skel_->bss->scope_generation, 1, __ATOMIC_SEQ_CST); }
 
 void Probes::trace_mount_namespace(uint32_t inum) {
   uint32_t state = PARE_MNTNS_TRACED;
@@ -170,7 +175,10 @@ std::set<uint32_t> Probes::mount_namespace_syscalls(uint32_t inum) const {
   return read_syscall_bits(bpf_map__fd(skel_->maps.mntns_syscalls), inum);
 }
 
-void Probes::untrace_tgid(uint32_t tgid) { bpf_map_delete_elem(bpf_map__fd(skel_->maps.traced), &tgid); }
+void Probes::untrace_tgid(uint32_t tgid) {
+  bpf_map_delete_elem(bpf_map__fd(skel_->maps.traced), &tgid);
+  scope_changed();
+}
 
 bool Probes::is_traced(uint32_t tgid) const {
   uint32_t v;

@@ -59,6 +59,7 @@ class Probes {
   std::map<std::string, uint64_t> drops() const;
 
  private:
+  void scope_changed();
   pare_bpf* skel_ = nullptr;
   ring_buffer* ring_ = nullptr;
   RecordHandler on_record_;
