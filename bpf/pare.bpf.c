@@ -6,9 +6,14 @@
  *                               dispatch on the syscall number)
  *   sched_process_exec          what was executed, resolved, with #! interpreter
  *   sched_process_fork / _exit  keep the traced process tree up to date
- * Cost discipline: unknown syscall numbers return before any map lookup;
- * untraced tgids return after one hash lookup; a repeated (object, name, kind)
- * returns after the dedup lookup, before any path walk.
+ * Cost discipline: every syscall of the host pays one helper call (the task)
+ * and a per-CPU remembered scope answer (scope_memo), a hash lookup when the
+ * answer is not remembered; syscalls that open or look up nothing return
+ * before any other map lookup; a repeated (object, name, kind) returns after
+ * the dedup lookup, before any path walk. On hosts whose kernel returns are
+ * dear (SRSO "safe RET"), a helper call is the unit of cost: fields are read
+ * with direct loads through BTF pointers wherever the verifier allows.
+ * Load time counts too (`pare record` waits for it): see decode_args.
  */
 #include "vmlinux.h"
 #include <bpf/bpf_helpers.h>
