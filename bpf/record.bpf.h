@@ -215,7 +215,7 @@ static __always_inline int dedup_seen(struct dedup_key *key)
 	if (pare_every_hit)
 		return 0;
 	__u64 fp = dedup_fingerprint(key);
-	__u32 slot = fp & (SEEN_SLOTS - 1);
+	__u32 slot = fp & pare_seen_mask;
 	__u64 *v = bpf_map_lookup_elem(&seen, &slot);
 	if (!v)
 		return 0;
@@ -229,7 +229,7 @@ static __always_inline int dedup_seen(struct dedup_key *key)
 static __always_inline void dedup_forget(struct dedup_key *key)
 {
 	__u64 fp = dedup_fingerprint(key);
-	__u32 slot = fp & (SEEN_SLOTS - 1);
+	__u32 slot = fp & pare_seen_mask;
 	__u64 *v = bpf_map_lookup_elem(&seen, &slot);
 	if (v && *v == fp)
 		*v = 0;

@@ -23,6 +23,7 @@ namespace pare {
 namespace {
 
 constexpr uint32_t kAgentRingBytes = 32u << 20;  // power of two, page multiple (BPF ringbuf rules)
+constexpr uint32_t kAgentSeenSlots = 1u << 20;   // power of two: the programs mask with slots - 1
 
 std::string g_last_libbpf_error;
 
@@ -99,7 +100,12 @@ Probes::Probes(RecordHandler on_record, bool every_hit, std::vector<uint32_t> ag
   skel_->rodata->pare_agent = agent_ ? 1 : 0;
   for (size_t i = 0; i < agent_host_mntns.size() && i < 2; ++i) skel_->rodata->pare_host_mntns[i] = agent_host_mntns[i];
   // The agent records a whole node: bursts from many containers at once.
-  if (agent_) bpf_map__set_max_entries(skel_->maps.events, kAgentRingBytes);
+  if (agent_) {
+    bpf_map__set_max_entries(skel_->maps.events, kAgentRingBytes);
+    // Many containers' keys in one dedup table (bpf/maps.bpf.h, seen).
+    bpf_map__set_max_entries(skel_->maps.seen, kAgentSeenSlots);
+    skel_->rodata->pare_seen_mask = kAgentSeenSlots - 1;
+  }
   int err = pare_bpf__load(skel_);
   if (err) {
     pare_bpf__destroy(skel_);
