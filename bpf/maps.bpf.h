@@ -169,8 +169,9 @@ struct {
 	__type(value, struct walk_buf);
 } walk_scratch SEC(".maps");
 
-/* The last directory a walk reached on this CPU, with its path (see
- * path_walk.bpf.h). The pointers are identities to compare, never followed. */
+/* The directory of the last walk's target on this CPU (the target itself, or
+ * its parent), with its path (see path_walk.bpf.h). The pointers are
+ * identities to compare, never followed. */
 struct dir_cache {
 	__u64 dentry;
 	__u64 mnt;
@@ -178,7 +179,9 @@ struct dir_cache {
 	__u64 root_mnt;
 	__u64 parent;      /* dentry's d_parent then: a rename moves it... */
 	__u64 hash_len;    /* ...or renames it (d_name's hash and length) */
-	__u64 inode;       /* d_inode then: a dentry freed and reused names another file */
+	__u64 ino;         /* its inode's number and device then: a dentry (or its */
+	__u32 dev;         /* parent) freed and reused at the same address is another directory */
+	__u32 _pad0;
 	__u64 epoch;       /* path_epoch then */
 	__u32 len;         /* bytes of path, no NUL; 0: empty */
 	__u32 _pad;
@@ -192,15 +195,19 @@ struct {
 	__type(value, struct dir_cache);
 } dir_cache SEC(".maps");
 
-/* Bumped by every syscall of the host that can change what path a directory
- * has (rename, rmdir, mount and friends): a cached path older than the last
- * bump is not used. */
-struct {
-	__uint(type, BPF_MAP_TYPE_ARRAY);
-	__uint(max_entries, 1);
-	__type(key, __u32);
-	__type(value, __u64);
-} path_epoch SEC(".maps");
+/* Moves whenever a syscall of the host has given a directory another path
+ * (rename, rmdir, mount and friends): a cached path filled before the last move
+ * is not used. Bumped at the call's exit (sys_exit), after the kernel moved the
+ * dentry: in the microseconds between the two, a walk on another CPU may still
+ * answer with the old path, as one racing with the move itself may. (A bump at
+ * each call's entry too would close that gap, but it takes a syscall
+ * tracepoint per call, and each costs ~75 ms of synchronisation to detach.) */
+__u64 path_epoch;
+
+static __always_inline void path_changed(void)
+{
+	__sync_fetch_and_add(&path_epoch, 1);
+}
 
 static __always_inline void count_drop(__u32 type)
 {

@@ -1,18 +1,22 @@
 // SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
 /*
- * pare's probes. Everything hangs off five attach points that work on the
- * target kernels (tracepoints / tp_btf only; no kprobes, fentry or LSM):
+ * pare's probes. Everything hangs off attach points that work on the target
+ * kernels (tracepoints / tp_btf only; no kprobes, fentry or LSM):
  *   sys_exit                    file syscalls of traced tasks (one program,
  *                               dispatch on the syscall number)
  *   sched_process_exec          what was executed, resolved, with #! interpreter
  *   sched_process_fork / _exit  keep the traced process tree up to date
- * Cost discipline: every syscall of the host pays one helper call (the task)
- * and a per-CPU remembered scope answer (scope_memo), a hash lookup when the
- * answer is not remembered; syscalls that open or look up nothing return
- * before any other map lookup; a repeated (object, name, kind) returns after
- * the dedup lookup, before any path walk. On hosts whose kernel returns are
- * dear (SRSO "safe RET"), a helper call is the unit of cost: fields are read
- * with direct loads through BTF pointers wherever the verifier allows.
+ *   syscalls/sys_enter_chdir    the cwd a relative chdir() starts from
+ * Cost discipline: every syscall of the host pays one helper call (the task),
+ * a check of its number against the calls that move paths (those pay an
+ * atomic add) and the per-CPU remembered scope answer (scope_memo), a hash
+ * lookup when the answer is not remembered. Traced syscalls then set their bit
+ * in the syscall bitmap; those that open or look up nothing return there; a
+ * repeated (object, name, kind) returns after the dedup lookup, before any
+ * path walk. On hosts whose kernel returns are dear (SRSO "safe RET"), a
+ * helper call is the unit of cost: fields are read with direct loads through
+ * BTF pointers wherever the verifier allows (per-CPU array lookups are
+ * inlined by kernels from about 6.10 on; before, each is a call too).
  * Load time counts too (`pare record` waits for it): see decode_args.
  */
 #include "vmlinux.h"
@@ -349,20 +353,15 @@ SEC("tp_btf/sys_exit")
 int BPF_PROG(pare_sys_exit, struct pt_regs *regs, long ret)
 {
 	long id = SYS_ID(regs);
-	if (changes_paths(id)) {
-		/* Whoever did it: a cached directory path may be stale now. */
-		__u32 zero = 0;
-		__u64 *epoch = bpf_map_lookup_elem(&path_epoch, &zero);
-		if (epoch)
-			__sync_fetch_and_add(epoch, 1);
-	}
 	/* Fetched once and passed down: every helper call costs a return, and
 	 * returns are dear on hosts with return-stack mitigations. */
 	struct task_struct *task = bpf_get_current_task_btf();
+	int compat = task->thread_info.status & TS_COMPAT;
+	if (ret >= 0 && changes_paths(id, compat, SYS_ARG3(regs)))
+		path_changed(); /* whoever did it: a cached directory path may be stale now */
 	/* The scope test is the one cost every syscall of the host pays (the floor). */
 	if (!is_recording_remembered(task->tgid))
 		return 0;
-	int compat = task->thread_info.status & TS_COMPAT;
 	if (!compat && id >= 0 && id < PARE_SYSCALL_WORDS * 64) {
 		__u32 zero = 0;
 		struct syscall_bits *bits = bpf_map_lookup_elem(&syscalls_seen, &zero);

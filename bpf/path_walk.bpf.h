@@ -11,12 +11,17 @@
  * Directory cache: tar, find and every other tree walk ask for many names in
  * one directory in a row (a stat with the directory as base, an open of the
  * file in it), and each record would walk that directory up to the root
- * again. Each CPU keeps the last directory a walk reached with its path; a
- * walk that reaches it copies the path and stops. The entry is used only while
- * it still describes the dentry (same parent, name and inode: not renamed,
- * not freed and reused), the task has the same root, and no syscall of the
- * host has renamed, removed or (un)mounted anything since (path_epoch): a
- * rename of an ancestor shows in no field of the directory itself.
+ * again. Each CPU keeps the directory of its last walk's target (the target
+ * itself, or its parent) with its path; a walk that reaches it copies the
+ * path and stops. The entry is used only while it still describes the dentry
+ * (same parent, name, inode number and device: not renamed, not freed and
+ * reused for another directory), the task has the same root, and no syscall
+ * of the host has renamed, removed or (un)mounted anything since
+ * (path_epoch): a rename of an ancestor shows in no field of the directory
+ * itself. Not seen by path_epoch: renames through io_uring, and a network
+ * filesystem's server-side rename of an ancestor that a lookup discovers (the
+ * kernel's rename_lock count would see those, but it is not in this kernel's
+ * BTF or kallsyms).
  */
 #ifndef PARE_PATH_WALK_BPF_H
 #define PARE_PATH_WALK_BPF_H
@@ -85,10 +90,11 @@ static long walk_step(__u32 i, void *data)
 		struct dir_cache *c = bpf_map_lookup_elem(&dir_cache, &zero);
 		if (c && (__u64)dentry == c->dentry && (__u64)w->vfsmnt == c->mnt) {
 			struct dentry *d = walk_dentry(dentry);
-			if ((__u64)d->d_parent == c->parent && d->d_name.hash_len == c->hash_len &&
-			    (__u64)d->d_inode == c->inode) {
-				__u32 len = c->len;
-				if (len + 1 >= (__u32)w->pos) {
+			struct inode *inode = d->d_inode;
+			if ((__u64)d->d_parent == c->parent && d->d_name.hash_len == c->hash_len && inode &&
+			    inode->i_ino == c->ino && inode->i_sb->s_dev == c->dev) {
+				__u32 len = c->len; /* with its leading '/' */
+				if (len >= (__u32)w->pos) {
 					w->state |= WALK_DONE | WALK_TRUNCATED;
 					return 1;
 				}
@@ -156,10 +162,10 @@ __noinline __u32 walk_path(struct rec_buf *rb, __u32 off, __u64 vfsmnt_addr, __u
 	__u32 zero = 0;
 	struct walk_buf *buf = bpf_map_lookup_elem(&walk_scratch, &zero);
 	struct dir_cache *c = bpf_map_lookup_elem(&dir_cache, &zero);
-	__u64 *epoch_now = bpf_map_lookup_elem(&path_epoch, &zero);
-	if (!buf || !c || !epoch_now)
+	if (!buf || !c)
 		return 0;
-	__u64 epoch = *epoch_now; /* before the walk: a bump during it makes what it fills stale */
+	/* Read before the walk: a move during it makes what it fills stale. */
+	__u64 epoch = *(volatile __u64 *)&path_epoch;
 	struct dentry *start = walk_dentry(dentry);
 	struct inode *inode = start->d_inode;
 	int is_dir = inode && (walk_inode(inode)->i_mode & S_IFMT) == S_IFDIR;
@@ -183,8 +189,9 @@ __noinline __u32 walk_path(struct rec_buf *rb, __u32 off, __u64 vfsmnt_addr, __u
 		w.state |= WALK_TRUNCATED;
 	/* Remember DIR's path, unless the walk ended on DIR in the cache already. */
 	int dir_cached = (w.state & WALK_CACHED) && c->dentry == (__u64)w.dir && c->mnt == (__u64)vfsmnt;
-	if (!(w.state & (WALK_TRUNCATED | WALK_DETACHED)) && !dir_cached && w.dir_end > w.pos) {
-		struct dentry *dir = walk_dentry(w.dir);
+	struct dentry *dir = walk_dentry(w.dir);
+	struct inode *dir_inode = dir->d_inode;
+	if (!(w.state & (WALK_TRUNCATED | WALK_DETACHED)) && !dir_cached && w.dir_end > w.pos && dir_inode) {
 		__u32 dir_len = (w.dir_end - w.pos) & (WALK_HALF - 1);
 		c->len = 0; /* not usable while half written */
 		c->dentry = (__u64)w.dir;
@@ -193,7 +200,8 @@ __noinline __u32 walk_path(struct rec_buf *rb, __u32 off, __u64 vfsmnt_addr, __u
 		c->root_mnt = (__u64)w.root_mnt;
 		c->parent = (__u64)dir->d_parent;
 		c->hash_len = dir->d_name.hash_len;
-		c->inode = (__u64)dir->d_inode;
+		c->ino = dir_inode->i_ino;
+		c->dev = dir_inode->i_sb->s_dev;
 		c->epoch = epoch;
 		if (!bpf_probe_read_kernel(c->path, dir_len, &buf->data[w.pos & (WALK_HALF - 1)]))
 			c->len = dir_len;

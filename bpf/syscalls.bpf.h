@@ -74,16 +74,41 @@ static __always_inline int is_interesting(long id)
 	return 0;
 }
 
-/* Whether the syscall can give a directory another path (or free its dentry
- * for reuse). Checked for every syscall of the host, like is_interesting.
- * Not the ia32 numbers: a 32-bit process renaming a directory during a
- * recording is not seen here (nor are renames through io_uring). */
-static __always_inline int changes_paths(long id)
+/* The same calls in the ia32 table (32-bit processes). */
+#define NR32_mount 21
+#define NR32_umount 22
+#define NR32_rename 38
+#define NR32_rmdir 40
+#define NR32_umount2 52
+#define NR32_pivot_root 217
+#define NR32_unlinkat 301
+#define NR32_renameat 302
+#define NR32_renameat2 353
+#define NR32_move_mount 429
+#define X32_SYSCALL_BIT 0x40000000 /* x32 processes: x86_64 numbers with this bit set */
+#define AT_REMOVEDIR 0x200
+
+/* Whether a call that returned RET may have given a directory another path
+ * (or freed its dentry for reuse): see path_epoch. Checked for every syscall
+ * of the host, like is_interesting. unlinkat counts only with AT_REMOVEDIR. */
+static __always_inline int changes_paths(long id, int compat, __u64 at_flags_arg)
 {
-	switch (id) {
+	if (compat) {
+		switch (id) {
+		case NR32_mount: case NR32_umount: case NR32_rename: case NR32_rmdir: case NR32_umount2:
+		case NR32_pivot_root: case NR32_renameat: case NR32_renameat2: case NR32_move_mount:
+			return 1;
+		case NR32_unlinkat:
+			return (at_flags_arg & AT_REMOVEDIR) != 0;
+		}
+		return 0;
+	}
+	switch (id & ~(long)X32_SYSCALL_BIT) {
 	case NR_rename: case NR_rmdir: case NR_pivot_root: case NR_mount: case NR_umount2:
-	case NR_unlinkat: case NR_renameat: case NR_renameat2: case NR_move_mount:
+	case NR_renameat: case NR_renameat2: case NR_move_mount:
 		return 1;
+	case NR_unlinkat:
+		return (at_flags_arg & AT_REMOVEDIR) != 0;
 	}
 	return 0;
 }
