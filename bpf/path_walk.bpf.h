@@ -69,7 +69,6 @@ extern void *bpf_rdonly_cast(const void *obj, __u32 btf_id) __ksym;
 #define walk_dentry(p) ((struct dentry *)bpf_rdonly_cast((p), bpf_core_type_id_kernel(struct dentry)))
 #define walk_mount(p) ((struct mount *)bpf_rdonly_cast((p), bpf_core_type_id_kernel(struct mount)))
 #define walk_vfsmount(p) ((struct vfsmount *)bpf_rdonly_cast((p), bpf_core_type_id_kernel(struct vfsmount)))
-#define walk_inode(p) ((struct inode *)bpf_rdonly_cast((p), bpf_core_type_id_kernel(struct inode)))
 
 static long walk_step(__u32 i, void *data)
 {
@@ -166,9 +165,8 @@ __noinline __u32 walk_path(struct rec_buf *rb, __u32 off, __u64 vfsmnt_addr, __u
 		return 0;
 	/* Read before the walk: a move during it makes what it fills stale. */
 	__u64 epoch = *(volatile __u64 *)&path_epoch;
-	struct dentry *start = walk_dentry(dentry);
-	struct inode *inode = start->d_inode;
-	int is_dir = inode && (walk_inode(inode)->i_mode & S_IFMT) == S_IFDIR;
+	struct inode *inode = dentry->d_inode;
+	int is_dir = inode && (inode->i_mode & S_IFMT) == S_IFDIR;
 	struct walk_ctx w = {
 		.dentry = dentry,
 		.vfsmnt = vfsmnt,
@@ -176,7 +174,7 @@ __noinline __u32 walk_path(struct rec_buf *rb, __u32 off, __u64 vfsmnt_addr, __u
 		.mnt_root = walk_vfsmount(vfsmnt)->mnt_root,
 		.root_dentry = task->fs->root.dentry,
 		.root_mnt = task->fs->root.mnt,
-		.dir = is_dir ? dentry : start->d_parent,
+		.dir = is_dir ? dentry : dentry->d_parent,
 		.dir_mnt = vfsmnt,
 		.pos = WALK_HALF - 1,
 		.dir_end = -1,
@@ -189,7 +187,7 @@ __noinline __u32 walk_path(struct rec_buf *rb, __u32 off, __u64 vfsmnt_addr, __u
 		w.state |= WALK_TRUNCATED;
 	/* Remember DIR's path, unless the walk ended on DIR in the cache already. */
 	int dir_cached = (w.state & WALK_CACHED) && c->dentry == (__u64)w.dir && c->mnt == (__u64)vfsmnt;
-	struct dentry *dir = walk_dentry(w.dir);
+	struct dentry *dir = w.dir;
 	struct inode *dir_inode = dir->d_inode;
 	if (!(w.state & (WALK_TRUNCATED | WALK_DETACHED)) && !dir_cached && w.dir_end > w.pos && dir_inode) {
 		__u32 dir_len = (w.dir_end - w.pos) & (WALK_HALF - 1);
