@@ -28,12 +28,16 @@ struct call_args {
 };
 
 /* DATA holds the record being built; CALL and PTR_SLOT are scratch cells the
- * verifier sees as plain memory (see decode_args and ptr_value). */
+ * verifier sees as plain memory (see decode_args and ptr_value). TASK is the
+ * record's task (current) as a number, for walk_path, which takes its
+ * pointers as numbers (a global function) and would otherwise pay a helper
+ * call to fetch it again. */
 #define REC_DATA_SIZE (REC_BUF_SIZE - 64)
 struct rec_buf {
 	char data[REC_DATA_SIZE];
 	struct call_args call;
 	__u64 ptr_slot;
+	__u64 task;
 };
 struct walk_buf { char data[WALK_BUF_SIZE]; };
 
@@ -136,8 +140,12 @@ struct {
 const volatile __u32 pare_agent = 0;
 const volatile __u32 pare_host_mntns[2] = {0, 0};
 
-/* Data waiting before a record wakes the consumer (an 8 MiB ring: far from full). */
-#define RING_WAKEUP_BYTES (256 * 1024)
+/* The consumer is woken each time the data waiting crosses another 256 KiB
+ * (an 8 MiB ring: far from full), and each 16 KiB once 1 MiB waits (see
+ * record_submit). */
+#define RING_WAKEUP_SHIFT 18
+#define RING_LAGGING_BYTES (1024 * 1024)
+#define RING_LAGGING_WAKEUP_SHIFT 14
 /* 8 MiB for one recorded tree: a tar of 57k files or a storm of 10^4 execs
  * never fills a quarter of it (bench/run counts drops), and its pages are
  * mapped twice into pare, so every MiB here is two of pare's RSS. The node

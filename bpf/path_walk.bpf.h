@@ -70,6 +70,20 @@ extern void *bpf_rdonly_cast(const void *obj, __u32 btf_id) __ksym;
 #define walk_mount(p) ((struct mount *)bpf_rdonly_cast((p), bpf_core_type_id_kernel(struct mount)))
 #define walk_vfsmount(p) ((struct vfsmount *)bpf_rdonly_cast((p), bpf_core_type_id_kernel(struct vfsmount)))
 
+/* Whether the cache entry C still describes DENTRY on VFSMNT: the same
+ * directory, not renamed (parent, name) and not freed and reused for another
+ * (inode number, device). The caller has checked root and epoch (use_cache). */
+static __always_inline int dir_cache_matches(struct dir_cache *c, struct dentry *dentry,
+					     struct vfsmount *vfsmnt)
+{
+	if ((__u64)dentry != c->dentry || (__u64)vfsmnt != c->mnt)
+		return 0;
+	struct dentry *d = walk_dentry(dentry);
+	struct inode *inode = d->d_inode;
+	return (__u64)d->d_parent == c->parent && d->d_name.hash_len == c->hash_len && inode &&
+	       inode->i_ino == c->ino && inode->i_sb->s_dev == c->dev;
+}
+
 static long walk_step(__u32 i, void *data)
 {
 	struct walk_ctx *w = data;
@@ -87,22 +101,16 @@ static long walk_step(__u32 i, void *data)
 	}
 	if (w->use_cache) {
 		struct dir_cache *c = bpf_map_lookup_elem(&dir_cache, &zero);
-		if (c && (__u64)dentry == c->dentry && (__u64)w->vfsmnt == c->mnt) {
-			struct dentry *d = walk_dentry(dentry);
-			struct inode *inode = d->d_inode;
-			if ((__u64)d->d_parent == c->parent && d->d_name.hash_len == c->hash_len && inode &&
-			    inode->i_ino == c->ino && inode->i_sb->s_dev == c->dev) {
-				__u32 len = c->len; /* with its leading '/' */
-				if (len >= (__u32)w->pos) {
-					w->state |= WALK_DONE | WALK_TRUNCATED;
-					return 1;
-				}
-				w->pos -= len;
-				bpf_probe_read_kernel(&buf->data[w->pos & (WALK_HALF - 1)], len & (WALK_HALF - 1),
-						      c->path);
-				w->state |= WALK_DONE | WALK_CACHED;
+		if (c && dir_cache_matches(c, dentry, w->vfsmnt)) {
+			__u32 len = c->len; /* with its leading '/' */
+			if (len >= (__u32)w->pos) {
+				w->state |= WALK_DONE | WALK_TRUNCATED;
 				return 1;
 			}
+			w->pos -= len;
+			bpf_probe_read_kernel(&buf->data[w->pos & (WALK_HALF - 1)], len & (WALK_HALF - 1), c->path);
+			w->state |= WALK_DONE | WALK_CACHED;
+			return 1;
 		}
 	}
 	if (dentry == w->mnt_root) {
@@ -142,19 +150,61 @@ static long walk_step(__u32 i, void *data)
 }
 
 /*
+ * The whole walk answered by the directory cache: the target is the cached
+ * directory itself (a stat's base) or a file in it (tar's open of the name it
+ * just stat'ed). The cached path, and the file's name, go straight into the
+ * record: no walk step and no copy through walk_buf (each a call and a
+ * return, dear on this kind of host). The entry is checked exactly as a walk
+ * step checks it (dir_cache_matches). Returns the bytes written (incl. NUL), 0
+ * when the cache does not answer or the path would not fit (the walk decides
+ * then, and flags what it cuts).
+ */
+static __always_inline __u32 walk_from_cache(char *rec, __u32 off, struct dir_cache *c,
+					     struct walk_ctx *w)
+{
+	struct dentry *dir = w->dir;
+	if (!w->use_cache || !dir_cache_matches(c, dir, w->vfsmnt))
+		return 0;
+	__u32 len = c->len; /* with its leading '/', no NUL */
+	if (len >= WALK_HALF - 1)
+		return 0;
+	/* No root check as in walk_step: the cache never holds the task's root
+	 * (walk_path stores a directory only when its path is not empty). */
+	struct dentry *file = w->dentry;
+	if (file == dir) {
+		bpf_probe_read_kernel(&rec[off & REC_OFF_MASK], len & (WALK_HALF - 1), c->path);
+		rec[(off + len) & REC_OFF_MASK] = 0;
+		return len + 1;
+	}
+	/* A file that is a mount's root (a bind-mounted file) sits under its
+	 * mountpoint's directory, not under d_parent: the walk crosses it. */
+	if (file == w->mnt_root)
+		return 0;
+	__u32 name_len = file->d_name.len;
+	if (name_len > 255 || len + 1 + name_len + 1 > WALK_HALF - 1)
+		return 0;
+	bpf_probe_read_kernel(&rec[off & REC_OFF_MASK], len & (WALK_HALF - 1), c->path);
+	rec[(off + len) & REC_OFF_MASK] = '/';
+	bpf_probe_read_kernel(&rec[(off + len + 1) & REC_OFF_MASK], name_len & 0xff, file->d_name.name);
+	rec[(off + len + 1 + name_len) & REC_OFF_MASK] = 0;
+	return len + 1 + name_len + 1;
+}
+
+/*
  * Walk a struct path of the kernel (VFSMNT_ADDR, DENTRY_ADDR) up to the current
  * task's root and copy the result, NUL-terminated, into the record at OFF.
  * Returns the bytes written (incl. NUL) and ORs WALK_TRUNCATED / WALK_DETACHED
  * into *STATE.
  * A global function: the verifier checks it once, not once per call site (it
- * has six), which keeps pare's start fast. So its pointers come as numbers.
+ * has six), which keeps pare's start fast. So its pointers come as numbers
+ * (the task too: rb->task, set by record_begin).
  */
 __noinline __u32 walk_path(struct rec_buf *rb, __u32 off, __u64 vfsmnt_addr, __u64 dentry_addr,
 			   __u32 *state)
 {
-	if (!rb || !state || !vfsmnt_addr || !dentry_addr)
+	if (!rb || !state || !vfsmnt_addr || !dentry_addr || !rb->task)
 		return 0;
-	struct task_struct *task = bpf_get_current_task_btf();
+	struct task_struct *task = bpf_rdonly_cast((void *)rb->task, bpf_core_type_id_kernel(struct task_struct));
 	struct vfsmount *vfsmnt = walk_vfsmount((void *)vfsmnt_addr);
 	struct dentry *dentry = walk_dentry((void *)dentry_addr);
 	char *rec = rb->data;
@@ -181,6 +231,9 @@ __noinline __u32 walk_path(struct rec_buf *rb, __u32 off, __u64 vfsmnt_addr, __u
 	};
 	w.use_cache = c->len && c->epoch == epoch && c->root_dentry == (__u64)w.root_dentry &&
 		      c->root_mnt == (__u64)w.root_mnt;
+	__u32 cached = walk_from_cache(rec, off, c, &w);
+	if (cached)
+		return cached;
 	buf->data[WALK_HALF - 1] = 0;
 	bpf_loop(WALK_MAX_DEPTH, walk_step, &w, 0);
 	if (!(w.state & WALK_DONE))

@@ -29,6 +29,7 @@ static __always_inline int record_begin(struct record *r, struct task_struct *ta
 	r->buf = rb->data;
 	r->ev = (struct pare_event *)rb->data;
 	r->task = task;
+	rb->task = (__u64)task;
 	r->off = sizeof(struct pare_event);
 	__builtin_memset(r->ev, 0, sizeof(struct pare_event));
 	r->ev->type = type;
@@ -119,18 +120,33 @@ static __always_inline void record_path(struct record *r, int slot, struct vfsmo
  * instead of being suppressed forever. */
 static __always_inline void dedup_forget(struct dedup_key *key);
 
+/* Whether going from AT to AT + ADDS passes a multiple of 2^SHIFT. */
+static __always_inline int crosses(__u64 at, __u64 adds, int shift)
+{
+	return (at >> shift) != ((at + adds) >> shift);
+}
+
 static __always_inline void record_submit(struct record *r, struct dedup_key *key)
 {
 	__u32 size = r->off;
 	if (size > REC_DATA_SIZE - 1)
 		size = REC_DATA_SIZE - 1;
 	r->ev->size = size;
-	/* Batched wakeups: userspace is woken only once a batch is waiting; below
-	 * that it picks records up on its poll timeout (Probes::poll consumes
-	 * then too). A wakeup per record cost the traced app a context switch per
-	 * new file on many-file workloads. */
-	__u64 wake = bpf_ringbuf_query(&events, BPF_RB_AVAIL_DATA) >= RING_WAKEUP_BYTES ? BPF_RB_FORCE_WAKEUP
-										       : BPF_RB_NO_WAKEUP;
+	/* Batched wakeups: userspace is woken each time the data waiting crosses
+	 * another 256 KiB; below that it picks records up on its poll timeout
+	 * (Probes::poll consumes then too). A wakeup per record cost the traced
+	 * app a context switch per new file on many-file workloads; and one per
+	 * record while the consumer lags (busy, or starved of CPU) made a tar of
+	 * /usr/share 65% slower: crossings only. Another CPU's record can make
+	 * this one's AVAIL stale and its crossing go unseen: once 1 MiB is
+	 * waiting, every 16 KiB crossing wakes too, so a missed one costs little.
+	 * ADDS is what the ring takes for this record: its 8-byte header and the
+	 * record, rounded up to 8. */
+	__u64 avail = bpf_ringbuf_query(&events, BPF_RB_AVAIL_DATA);
+	__u64 adds = (size + 8 + 7) & ~7ULL;
+	int crossed = crosses(avail, adds, RING_WAKEUP_SHIFT) ||
+		      (avail >= RING_LAGGING_BYTES && crosses(avail, adds, RING_LAGGING_WAKEUP_SHIFT));
+	__u64 wake = crossed ? BPF_RB_FORCE_WAKEUP : BPF_RB_NO_WAKEUP;
 	if (bpf_ringbuf_output(&events, r->buf, size, wake)) {
 		count_drop(r->ev->type);
 		if (key)
