@@ -22,6 +22,7 @@
 #include "manifest/trace_to_manifest.h"
 #include "probe/probes.h"
 #include "record/created_paths.h"
+#include "record/record_backlog.h"
 #include "seccomp/syscall_names.h"
 #include "record/target_env.h"
 #include "record/targets.h"
@@ -29,6 +30,12 @@
 #include "resolve/root_fs.h"
 
 namespace pare {
+
+namespace {
+// The most a recording keeps undecoded (record_backlog.h): a tar of
+// /usr/share, ~66k paths, keeps about 22 MiB.
+constexpr size_t kRecordBacklogBytes = 32u << 20;
+}  // namespace
 
 std::string partial_name(const std::string& output) {
   auto dot = output.rfind('.');
@@ -45,7 +52,7 @@ RecordOutcome record_session(const RecordOptions& opts) {
   RecordOutcome out;
   Aggregator agg;
   uint64_t decode_errors = 0;
-  TraceSession session(opts, [&](const void* data, size_t size) {
+  auto aggregate = [&](const void* data, size_t size) {
     auto decoded = decode_event(data, size);
     if (auto* err = std::get_if<DecodeError>(&decoded)) {
       if (decode_errors++ < 5) spdlog::warn("bad record: {}", err->reason);
@@ -62,7 +69,11 @@ RecordOutcome record_session(const RecordOptions& opts) {
       out.events_error = e.what();
       events_out.reset();
     }
-  });
+  };
+  // Decoded once the workload has ended, not while it runs (see record_backlog.h);
+  // --events streams each record as it comes, for whoever follows the file.
+  RecordBacklog backlog(aggregate, events_out ? 0 : kRecordBacklogBytes);
+  TraceSession session(opts, [&](const void* data, size_t size) { backlog.add(data, size); });
   RecordTarget* target = &session.target();
   RootFs root(target->root());
 
@@ -76,6 +87,9 @@ RecordOutcome record_session(const RecordOptions& opts) {
   m.started_at = utc_now();
   struct timespec since = coarse_now_then_next_tick();  // inodes born after this were made by the run
   SessionEnd end = session.run();
+  spdlog::debug("recording done: {} MiB of records kept until now{}", backlog.kept_bytes() >> 20,
+                backlog.passed_budget() ? " (past the budget: decoded while the run went on)" : "");
+  backlog.replay();
   out.interrupted = end.interrupted;
   out.traffic_error = end.traffic_error;
   m.ended_at = utc_now();
