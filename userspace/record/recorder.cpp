@@ -87,8 +87,8 @@ RecordOutcome record_session(const RecordOptions& opts) {
   m.started_at = utc_now();
   struct timespec since = coarse_now_then_next_tick();  // inodes born after this were made by the run
   SessionEnd end = session.run();
-  spdlog::debug("recording done: {} MiB of records kept until now{}", backlog.kept_bytes() >> 20,
-                backlog.passed_budget() ? " (past the budget: decoded while the run went on)" : "");
+  spdlog::debug("run ended: {} MiB of records kept to decode now{}", backlog.kept_bytes() >> 20,
+                backlog.passed_budget() ? " (past the budget: the rest decoded while the run went on)" : "");
   backlog.replay();
   out.interrupted = end.interrupted;
   out.traffic_error = end.traffic_error;
