@@ -57,7 +57,7 @@ class Agent {
     adopt_running();
     if (engine_.has_event_stream()) events_ = std::make_unique<EventStream>(engine_.path());
     auto start = Clock::now(), last_tick = Clock::now(), last_flush = Clock::now();
-    while (!interrupt_signal() && !(o_.duration_s && seconds_since(start) >= *o_.duration_s)) {
+    while (!stop_signal_ && !interrupt_signal() && !(o_.duration_s && seconds_since(start) >= *o_.duration_s)) {
       try {
         probes_->poll(100);
         name_fresh_scopes();
@@ -244,34 +244,56 @@ class Agent {
     ScopeFlush f;
     f.syscalls = probes_->mount_namespace_syscalls(s.mntns);
     f.drops_now = probes_->drops();
-    f.closure = o_.closure && !hurry_;
     f.closure_opts = &o_.closure_opts;
-    try {
-      Manifest m = scope_manifest(s, f);
-      if (int sig = interrupt_signal()) {
-        // Stopped again during the closure: write what was traced, skip the other closures.
-        hurry_ = sig;
-        clear_interrupt();
+    // A signal may cut this flush short (its closure, or the manifest's
+    // publication, which publishes nothing once a signal came). Taken, the
+    // flush is done again: whole after the stop request, without closures
+    // after a second signal. A signal that only hurried keeps the manifest it
+    // cut ("stopped twice during the closure"). Three rounds at most.
+    for (int round = 0; round < 3; ++round) {
+      f.closure = o_.closure && !hurry_;
+      try {
+        Manifest m = scope_manifest(s, f);
+        if (take_signal() == SignalTaken::kStopRequest) continue;  // its closure may be cut: again, whole
+        std::string path = store_.path_for(s.container->image_digest);
+        store_.merge(s.container->image_digest, std::move(m));
+        s.records_at_flush = s.agg.observations().records;
+        spdlog::info("container {}: merged into {}", label(s), path);
+        return;
+      } catch (const Interrupted&) {
+        take_signal();
+      } catch (const Error& e) {
+        ++failures_;
+        spdlog::error("container {} (image sha256:{}): manifest not written: {}", label(s),
+                      s.container->image_digest.substr(0, 12), e.what());
+        return;
       }
-      std::string path = store_.path_for(s.container->image_digest);
-      store_.merge(s.container->image_digest, std::move(m));
-      s.records_at_flush = s.agg.observations().records;
-      spdlog::info("container {}: merged into {}", label(s), path);
-    } catch (const Interrupted&) {
-      hurry_ = interrupt_signal();
-      clear_interrupt();
-      ++failures_;
-      spdlog::error("container {}: interrupted while writing its manifest", label(s));
-    } catch (const Error& e) {
-      ++failures_;
-      spdlog::error("container {} (image sha256:{}): manifest not written: {}", label(s),
-                    s.container->image_digest.substr(0, 12), e.what());
     }
+    ++failures_;
+    spdlog::error("container {}: interrupted while writing its manifest", label(s));
+  }
+
+  // The first SIGINT/SIGTERM asks the agent to stop: the loop ends and every
+  // container's manifest is still written whole. One more during those writes
+  // (or any once stop() runs) hurries them: no more closures. The signal is
+  // taken here only, so a flush that saw the stop request never swallows it.
+  enum class SignalTaken { kNone, kStopRequest, kHurry };
+  SignalTaken take_signal() {
+    int sig = interrupt_signal();
+    if (!sig) return SignalTaken::kNone;
+    clear_interrupt();
+    if (!stop_signal_ && !stopping_) {
+      stop_signal_ = sig;
+      return SignalTaken::kStopRequest;
+    }
+    hurry_ = sig;
+    return SignalTaken::kHurry;
   }
 
   void stop() {
-    int sig = interrupt_signal();
-    clear_interrupt();  // consumed: the closures below run; a second signal hurries them
+    take_signal();  // the stop request, unless a flush in the loop took it already
+    stopping_ = true;  // from here a signal hurries the closures below
+    int sig = stop_signal_;
     events_.reset();
     probes_->drain();
     name_fresh_scopes();
@@ -299,6 +321,8 @@ class Agent {
   std::vector<Start> starts_;
   uint64_t decode_errors_ = 0;
   int failures_ = 0;
+  int stop_signal_ = 0;  // the signal that asked the agent to stop
+  bool stopping_ = false;
   int hurry_ = 0;
 };
 
